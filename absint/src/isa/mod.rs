@@ -1,0 +1,6 @@
+//! The eBPF instruction set (RFC 9669): decoded instructions, their encoding, and the verifier
+//! log's assembly syntax.
+
+mod insn;
+
+pub use insn::*;

@@ -1,0 +1,1 @@
+//! The kernel as oracle. (being written)
