@@ -1,8 +1,53 @@
 //! `KernelOps`: the running Linux 6.18 kernel's transfer functions on [`Scalar`] states.
 //!
-//! (being written)
-#![allow(missing_docs)]
+//! Each function here does what the verifier does to a scalar register for one instruction:
+//! [`alu::alu`] for the ALU and ALU64 classes, [`branch::branch`] for the conditional jumps of
+//! JMP and JMP32, and [`sync::sync`] for the bounds synchronisation (`reg_bounds_sync`) that
+//! both end with. They are generic over [`Word`] so that the same code is run concretely and
+//! proved with an SMT solver. Fidelity to the running kernel is checked by the `fuzz` crate's
+//! kernel-differential tests.
+
+use crate::domain::scalar::Scalar;
+use crate::word::Word;
 
 pub mod alu;
 pub mod branch;
 pub mod sync;
+
+/// Why the verifier rejects an instruction outright, before any state is computed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Reject {
+    /// Division or modulo by the immediate 0 (`div by zero`).
+    #[error("div by zero")]
+    DivByZero,
+    /// Shift by an immediate at or beyond the operand width (`invalid shift N`).
+    #[error("invalid shift {0}")]
+    InvalidShift(i32),
+    /// An instruction that is not an ALU instruction (or not a conditional jump) was given.
+    #[error("not handled by this transfer function: {0}")]
+    NotApplicable(&'static str),
+}
+
+/// The result of an ALU instruction on the destination register.
+#[derive(Clone, Debug)]
+pub struct AluOutcome<W: Word> {
+    /// The state the verifier continues with.
+    pub state: Scalar<W>,
+    /// When the verifier forks (AND/OR with a constant on a register in `[-1, 0]`): the condition
+    /// under which it does, and the state it pushes to explore later. On concrete words the
+    /// condition is always `true` when present.
+    pub forked: Option<(W::Bool, Scalar<W>)>,
+}
+
+/// The result of a conditional jump on its two operands.
+#[derive(Clone, Debug)]
+pub struct BranchOutcome<W: Word> {
+    /// The verifier proves the jump is always taken (it explores only the target).
+    pub always_taken: W::Bool,
+    /// The verifier proves the jump is never taken (it explores only the fall-through).
+    pub never_taken: W::Bool,
+    /// `[dst, src]` refined on the taken edge (meaningful unless `never_taken`).
+    pub taken: [Scalar<W>; 2],
+    /// `[dst, src]` refined on the fall-through edge (meaningful unless `always_taken`).
+    pub fallthrough: [Scalar<W>; 2],
+}
