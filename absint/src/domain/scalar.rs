@@ -123,20 +123,18 @@ impl Scalar<Bv> {
     }
 }
 
-impl std::fmt::Debug for Scalar<Bv> {
+impl<W: Word> std::fmt::Debug for Scalar<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Scalar {{ var_off: {}, smin: {}, smax: {}, umin: {:#x}, umax: {:#x}, s32_min: {}, s32_max: {}, u32_min: {:#x}, u32_max: {:#x} }}",
-            self.var_off,
-            self.smin.signed(),
-            self.smax.signed(),
-            self.umin.get(),
-            self.umax.get(),
-            self.s32_min.signed(),
-            self.s32_max.signed(),
-            self.u32_min.get(),
-            self.u32_max.get()
-        )
+        f.debug_struct("Scalar")
+            .field("var_off", &self.var_off)
+            .field("smin", &self.smin)
+            .field("smax", &self.smax)
+            .field("umin", &self.umin)
+            .field("umax", &self.umax)
+            .field("s32_min", &self.s32_min)
+            .field("s32_max", &self.s32_max)
+            .field("u32_min", &self.u32_min)
+            .field("u32_max", &self.u32_max)
+            .finish()
     }
 }

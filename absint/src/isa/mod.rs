@@ -2,5 +2,6 @@
 //! log's assembly syntax.
 
 mod insn;
+pub mod ubpf;
 
 pub use insn::*;
