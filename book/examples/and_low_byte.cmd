@@ -1,0 +1,1 @@
+step 'r0 &= 255' --reg 'r0=scalar()'

@@ -1,0 +1,1 @@
+step 'r0 *= 3' --reg 'r0=scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))'
