@@ -1,0 +1,1 @@
+disasm book/examples/tour.bin

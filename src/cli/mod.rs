@@ -1,0 +1,128 @@
+//! The command line: argument parsing, and one small module per subcommand.
+//!
+//! Exit codes: 0 success, 1 the verifier would reject what was asked, 2 bad input (the message
+//! names the place). A closed output pipe (`vernier disasm x | head`) ends quietly with 0.
+
+mod asm;
+mod step;
+
+use clap::{Parser, Subcommand};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Models, proves and tests the Linux eBPF verifier's scalar analysis.
+#[derive(Parser, Debug)]
+#[command(name = "vernier", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Assemble the verifier log's syntax into raw little-endian instructions.
+    Asm {
+        /// Assembly source (`-` for standard input).
+        input: PathBuf,
+        /// Output file for the raw instructions.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print raw little-endian instructions in the verifier log's syntax.
+    Disasm {
+        /// File of raw instructions (`-` for standard input).
+        input: PathBuf,
+    },
+    /// Apply one ALU instruction or conditional jump to register states, as Linux 6.18 does.
+    Step {
+        /// The instruction, in the verifier log's syntax (e.g. 'r0 *= r1', 'if w0 > 0x5 goto pc+1').
+        insn: String,
+        /// An input register state in the log's syntax (e.g. 'r1=3', 'r0=scalar(umax=255)').
+        /// Registers not given are fully unknown scalars.
+        #[arg(long = "reg", value_name = "rN=STATE")]
+        regs: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::KernelLog)]
+        format: Format,
+    },
+}
+
+/// How results are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The verifier log's syntax.
+    KernelLog,
+    /// JSON.
+    Json,
+}
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: a message that names the place. Exit code 2.
+    Input(String),
+    /// The verifier would reject the instruction. Exit code 1.
+    Rejected(String),
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// Run the CLI to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout with code 0 and usage errors with code 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = run(cli.command, &mut out).and_then(|()| out.flush().map_err(Failure::Io));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Rejected(msg)) => {
+            eprintln!("rejected: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
+    match command {
+        Command::Asm { input, output } => asm::assemble_file(&input, &output),
+        Command::Disasm { input } => asm::disassemble_file(&input, out),
+        Command::Step { insn, regs, format } => step::step(&insn, &regs, format, out),
+    }
+}
+
+/// Read a file, or standard input for `-`.
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Failure::Input(format!("<stdin>: {e}")))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+    }
+}
