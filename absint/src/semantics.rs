@@ -98,7 +98,10 @@ pub fn movsx<W: Word>(width: Width, from_bits: u32, src: &W) -> W {
 ///
 /// Panics when `bits` is not 16, 32 or 64 (the decoder guarantees it).
 pub fn end<W: Word>(kind: Endian, bits: u32, dst: &W) -> W {
-    assert!(matches!(bits, 16 | 32 | 64), "byte-order operation on {bits} bits");
+    assert!(
+        matches!(bits, 16 | 32 | 64),
+        "byte-order operation on {bits} bits"
+    );
     let low = dst.extract(bits - 1, 0);
     match kind {
         Endian::Le => widen(&low),

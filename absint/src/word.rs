@@ -601,7 +601,7 @@ mod tests {
                 Slow(self.0.bvashr(&r.0))
             }
             fn eq(&self, r: &Slow) -> bool {
-                self.0.eq(&r.0)
+                Word::eq(&self.0, &r.0)
             }
             fn bvult(&self, r: &Slow) -> bool {
                 self.0.bvult(&r.0)

@@ -76,8 +76,14 @@ fn immediates_are_sign_extended() {
     assert_eq!(imm(&like, 5), Bv::u64(5));
     // `add32 r0, -1` on 1 gives 0; `add r0, -1` on 1 gives 0 too; on 0 the widths differ.
     let minus1 = imm(&like, -1);
-    assert_eq!(alu(AluOp::Add, Width::W32, &Bv::u64(0), &minus1), Bv::u64(0xffff_ffff));
-    assert_eq!(alu(AluOp::Add, Width::W64, &Bv::u64(0), &minus1), Bv::u64(NEG1));
+    assert_eq!(
+        alu(AluOp::Add, Width::W32, &Bv::u64(0), &minus1),
+        Bv::u64(0xffff_ffff)
+    );
+    assert_eq!(
+        alu(AluOp::Add, Width::W64, &Bv::u64(0), &minus1),
+        Bv::u64(NEG1)
+    );
 }
 
 #[test]
@@ -92,8 +98,16 @@ fn neg_and_mov() {
         (Width::W32, NEG1, 1, 0xffff_ffff),
     ];
     for &(width, x, negated, moved) in rows {
-        assert_eq!(neg(width, &Bv::u64(x)), Bv::u64(negated), "neg {width:?} {x:#x}");
-        assert_eq!(mov(width, &Bv::u64(x)), Bv::u64(moved), "mov {width:?} {x:#x}");
+        assert_eq!(
+            neg(width, &Bv::u64(x)),
+            Bv::u64(negated),
+            "neg {width:?} {x:#x}"
+        );
+        assert_eq!(
+            mov(width, &Bv::u64(x)),
+            Bv::u64(moved),
+            "mov {width:?} {x:#x}"
+        );
     }
 }
 
@@ -110,7 +124,11 @@ fn movsx_edge_cases() {
         (Width::W32, 16, 0x7fff, 0x7fff),
     ];
     for &(width, from, x, want) in rows {
-        assert_eq!(movsx(width, from, &Bv::u64(x)), Bv::u64(want), "movsx{from} {width:?} {x:#x}");
+        assert_eq!(
+            movsx(width, from, &Bv::u64(x)),
+            Bv::u64(want),
+            "movsx{from} {width:?} {x:#x}"
+        );
     }
 }
 
@@ -129,7 +147,11 @@ fn byte_order_edge_cases() {
         (Endian::Swap, 64, 0x1122_3344_5566_7788),
     ];
     for &(kind, bits, want) in rows {
-        assert_eq!(end(kind, bits, &Bv::u64(x)), Bv::u64(want), "{kind:?}{bits}");
+        assert_eq!(
+            end(kind, bits, &Bv::u64(x)),
+            Bv::u64(want),
+            "{kind:?}{bits}"
+        );
     }
 }
 
@@ -160,13 +182,27 @@ fn jump_conditions() {
         (Set, W64, 6, 1, false),
     ];
     for &(c, width, dst, src, taken) in rows {
-        assert_eq!(cond(c, width, &Bv::u64(dst), &Bv::u64(src)), taken, "{c:?} {width:?} {dst:#x} {src:#x}");
+        assert_eq!(
+            cond(c, width, &Bv::u64(dst), &Bv::u64(src)),
+            taken,
+            "{c:?} {width:?} {dst:#x} {src:#x}"
+        );
     }
 }
 
 #[test]
 fn negated_and_swapped_conditions_agree_with_the_semantics() {
-    let values = [0u64, 1, 2, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, MIN64, NEG1, 0x1_0000_0001];
+    let values = [
+        0u64,
+        1,
+        2,
+        0x7fff_ffff,
+        0x8000_0000,
+        0xffff_ffff,
+        MIN64,
+        NEG1,
+        0x1_0000_0001,
+    ];
     for c in Cond::ALL {
         for width in [Width::W32, Width::W64] {
             for &a in &values {
