@@ -50,4 +50,9 @@ pub struct BranchOutcome<W: Word> {
     pub taken: [Scalar<W>; 2],
     /// `[dst, src]` refined on the fall-through edge (meaningful unless `always_taken`).
     pub fallthrough: [Scalar<W>; 2],
+    /// The jump is undecided and a refined state breaks the invariants `reg_bounds_sanity_check`
+    /// tests (`REG INVARIANTS VIOLATION`): with `BPF_F_TEST_REG_INVARIANTS` the kernel rejects the
+    /// program (`EFAULT`); without it, it continues with each violating state's bounds reset
+    /// ([`sync::mark_unbounded`]). `taken` and `fallthrough` hold the states before that reset.
+    pub invariant_violation: W::Bool,
 }
