@@ -8,5 +8,6 @@
 pub mod concrete;
 pub mod domain;
 pub mod isa;
+pub mod logfmt;
 pub mod semantics;
 pub mod word;
