@@ -33,9 +33,11 @@ pub enum Reject {
 pub struct AluOutcome<W: Word> {
     /// The state the verifier continues with.
     pub state: Scalar<W>,
-    /// When the verifier forks (AND/OR with a constant on a register in `[-1, 0]`): the condition
-    /// under which it does, and the state it pushes to explore later. On concrete words the
-    /// condition is always `true` when present.
+    /// For AND and OR: the condition under which the verifier forks (a constant source and a
+    /// destination whose signed range is `[-1, 0]`), and the result on the second path, which
+    /// the verifier pushes with the destination set to 0 and re-executes later. The condition
+    /// is `false` when there is no fork; on concrete words, [`AluOutcome::pushed`] gives the
+    /// state only when the fork happens.
     pub forked: Option<(W::Bool, Scalar<W>)>,
 }
 

@@ -40,7 +40,6 @@ fn hi<W: Word>(x: &W) -> W {
     x.extract(63, 32)
 }
 
-
 /// The known constant `v` (a 64-bit word): `___mark_reg_known`, every bound equal to `v`.
 pub fn mark_known<W: Word>(v: &W) -> Scalar<W> {
     Scalar::constant(v)
