@@ -38,8 +38,9 @@ enum Command {
     Step {
         /// The instruction, in the verifier log's syntax (e.g. 'r0 *= r1', 'if w0 > 0x5 goto pc+1').
         insn: String,
-        /// An input register state in the log's syntax (e.g. 'r1=3', 'r0=scalar(umax=255)').
-        /// Registers not given are fully unknown scalars.
+        /// An input register state in the log's syntax (e.g. 'r1=3', 'r0=scalar(smin=-1,smax=0)').
+        /// Fields left out take their defaults, and the state is used as given, as the kernel
+        /// printed it (not synchronised). Registers not given are fully unknown scalars.
         #[arg(long = "reg", value_name = "rN=STATE")]
         regs: Vec<String>,
         /// Output format.

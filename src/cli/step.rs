@@ -17,12 +17,11 @@ pub fn step(insn_text: &str, reg_args: &[String], format: Format, out: &mut dyn 
         Operand::Reg(r) => reg(r),
         Operand::Imm(imm) => Scalar::known(imm as i64 as u64),
     };
-    let header = isa::disasm(&insn);
+    let header = format!("({:02x}) {insn}", insn.opcode());
     match insn {
         Insn::Alu { dst, src, .. } | Insn::Mov { dst, src, .. } => {
             let outcome = alu::alu(&insn, &reg(dst), &operand(src)).map_err(|e| Failure::Rejected(e.to_string()))?;
-            let forked = outcome.forked.filter(|(when, _)| *when).map(|(_, s)| s);
-            print_alu(out, format, &header, dst, &outcome.state, forked.as_ref())
+            print_alu(out, format, &header, dst, &outcome.state, outcome.pushed())
         }
         Insn::Neg { dst, .. } | Insn::End { dst, .. } => {
             let outcome = alu::alu(&insn, &reg(dst), &Scalar::unknown()).map_err(|e| Failure::Rejected(e.to_string()))?;
@@ -33,7 +32,11 @@ pub fn step(insn_text: &str, reg_args: &[String], format: Format, out: &mut dyn 
             print_alu(out, format, &header, dst, &outcome.state, None)
         }
         Insn::Jump { width, cond, dst, src, .. } => {
-            let outcome = branch::branch(cond, width, &reg(dst), &operand(src));
+            // The kernel refines through the one register when both operands are the same.
+            let outcome = match src {
+                Operand::Reg(r) if r == dst => branch::branch_same_reg(cond, width, &reg(dst)),
+                _ => branch::branch(cond, width, &reg(dst), &operand(src)),
+            };
             let src_reg = match src {
                 Operand::Reg(r) => Some(r),
                 Operand::Imm(_) => None,
@@ -126,13 +129,22 @@ fn print_branch(
             };
             writeln!(out, "  fall-through: {}", line(&fallthrough))?;
             writeln!(out, "  taken:        {}", line(&taken))?;
+            if outcome.invariant_violation {
+                writeln!(out, "  REG INVARIANTS VIOLATION: a refined state is empty; the kernel rejects the \
+                    program under BPF_F_TEST_REG_INVARIANTS and otherwise resets its bounds")?;
+            }
         }
         Format::Json => {
             let obj = |regs: &Option<Vec<(String, String)>>| match regs {
                 None => serde_json::Value::Null,
                 Some(regs) => regs.iter().map(|(r, s)| (r.clone(), serde_json::Value::from(s.clone()))).collect(),
             };
-            let v = serde_json::json!({ "insn": header, "fallthrough": obj(&fallthrough), "taken": obj(&taken) });
+            let v = serde_json::json!({
+                "insn": header,
+                "fallthrough": obj(&fallthrough),
+                "taken": obj(&taken),
+                "invariant_violation": outcome.invariant_violation,
+            });
             writeln!(out, "{v}")?;
         }
     }
