@@ -66,7 +66,10 @@ fn book_examples_match_their_snapshots() {
     cmds.sort();
     assert!(!cmds.is_empty(), "no examples in {}", dir.display());
     for cmd in &cmds {
-        let name = cmd.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
+        let name = cmd
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 name");
         let line = std::fs::read_to_string(cmd).expect("read example");
         let args = split_args(line.trim());
         let (shown, code) = run_vernier(&args);
@@ -94,10 +97,16 @@ fn the_tour_binary_is_what_the_tour_source_assembles_to() {
     let assembled = std::fs::read(&out).expect("asm wrote its output");
     let _ = std::fs::remove_file(&out);
     let committed = std::fs::read(dir.join("tour.bin")).expect("tour.bin is committed");
-    assert_eq!(assembled, committed, "book/examples/tour.bin is stale: re-run `vernier asm`");
+    assert_eq!(
+        assembled, committed,
+        "book/examples/tour.bin is stale: re-run `vernier asm`"
+    );
 }
 
 #[test]
 fn split_args_honours_quotes() {
-    assert_eq!(split_args("step 'r0 += 1' --reg 'r0=3'"), ["step", "r0 += 1", "--reg", "r0=3"]);
+    assert_eq!(
+        split_args("step 'r0 += 1' --reg 'r0=3'"),
+        ["step", "r0 += 1", "--reg", "r0=3"]
+    );
 }

@@ -19,7 +19,12 @@ fn step(insn: &str, regs: &[&str]) -> (String, i32) {
 fn assert_states_parse(shown: &str, insn: &str) {
     let mut states = 0;
     for line in shown.lines().skip(1) {
-        let body = line.trim_start().trim_start_matches("forked:").trim_start_matches("fall-through:").trim_start_matches("taken:").trim();
+        let body = line
+            .trim_start()
+            .trim_start_matches("forked:")
+            .trim_start_matches("fall-through:")
+            .trim_start_matches("taken:")
+            .trim();
         if body.starts_with("unreachable") {
             continue;
         }
@@ -39,7 +44,9 @@ fn assert_states_parse(shown: &str, insn: &str) {
 
 #[test]
 fn every_alu_opcode_at_both_widths_and_forms() {
-    let ops = ["+=", "-=", "*=", "/=", "s/=", "|=", "&=", "<<=", ">>=", "%=", "s%=", "^=", "s>>=", "="];
+    let ops = [
+        "+=", "-=", "*=", "/=", "s/=", "|=", "&=", "<<=", ">>=", "%=", "s%=", "^=", "s>>=", "=",
+    ];
     let dst = "r0=scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))";
     let src = "r1=scalar(smin=smin32=0,smax=umax=smax32=umax32=7,var_off=(0x0; 0x7))";
     let mut answered = 0;
@@ -53,9 +60,24 @@ fn every_alu_opcode_at_both_widths_and_forms() {
             }
         }
     }
-    for insn in ["r0 = -r0", "w0 = -w0", "r0 = (s8)r1", "r0 = (s16)r1", "r0 = (s32)r1", "w0 = (s8)w1", "w0 = (s16)w1",
-        "r0 = be16 r0", "r0 = be32 r0", "r0 = be64 r0", "r0 = le16 r0", "r0 = le32 r0", "r0 = le64 r0",
-        "r0 = bswap16 r0", "r0 = bswap32 r0", "r0 = bswap64 r0"] {
+    for insn in [
+        "r0 = -r0",
+        "w0 = -w0",
+        "r0 = (s8)r1",
+        "r0 = (s16)r1",
+        "r0 = (s32)r1",
+        "w0 = (s8)w1",
+        "w0 = (s16)w1",
+        "r0 = be16 r0",
+        "r0 = be32 r0",
+        "r0 = be64 r0",
+        "r0 = le16 r0",
+        "r0 = le32 r0",
+        "r0 = le64 r0",
+        "r0 = bswap16 r0",
+        "r0 = bswap32 r0",
+        "r0 = bswap64 r0",
+    ] {
         let (shown, code) = step(insn, &[dst, src]);
         assert_eq!(code, 0, "`{insn}` exited {code}:\n{shown}");
         assert_states_parse(&shown, insn);
@@ -66,16 +88,24 @@ fn every_alu_opcode_at_both_widths_and_forms() {
 
 #[test]
 fn every_conditional_jump_at_both_widths_and_forms() {
-    let conds = ["==", "!=", ">", ">=", "<", "<=", "s>", "s>=", "s<", "s<=", "&"];
+    let conds = [
+        "==", "!=", ">", ">=", "<", "<=", "s>", "s>=", "s<", "s<=", "&",
+    ];
     let dst = "r0=scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))";
     let src = "r1=scalar(smin=smin32=0,smax=umax=smax32=umax32=7,var_off=(0x0; 0x7))";
     let mut answered = 0;
     for c in conds {
         for (d, s) in [("r0", "r1"), ("w0", "w1")] {
-            for insn in [format!("if {d} {c} {s} goto pc+1"), format!("if {d} {c} 0x5 goto pc+1")] {
+            for insn in [
+                format!("if {d} {c} {s} goto pc+1"),
+                format!("if {d} {c} 0x5 goto pc+1"),
+            ] {
                 let (shown, code) = step(&insn, &[dst, src]);
                 assert_eq!(code, 0, "`{insn}` exited {code}:\n{shown}");
-                assert!(shown.contains("fall-through:") && shown.contains("taken:"), "{shown}");
+                assert!(
+                    shown.contains("fall-through:") && shown.contains("taken:"),
+                    "{shown}"
+                );
                 assert_states_parse(&shown, &insn);
                 answered += 1;
             }

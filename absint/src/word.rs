@@ -242,7 +242,7 @@ pub trait Word: Clone + Debug {
     /// Reverse the order of the bytes of a word whose width is a multiple of 8.
     fn byte_swap(&self) -> Self {
         let w = self.width();
-        assert!(w % 8 == 0, "byte_swap of a {w}-bit word");
+        assert!(w.is_multiple_of(8), "byte_swap of a {w}-bit word");
         let bytes = w / 8;
         let mut out = self.extract(7, 0);
         for i in 1..bytes {
@@ -496,7 +496,10 @@ impl Word for Bv {
     }
     #[inline]
     fn extract(&self, hi: u32, lo: u32) -> Bv {
-        assert!(hi >= lo && hi < self.width as u32, "extract({hi}, {lo}) of {self:?}");
+        assert!(
+            hi >= lo && hi < self.width as u32,
+            "extract({hi}, {lo}) of {self:?}"
+        );
         Bv::new(hi - lo + 1, self.bits >> lo)
     }
     #[inline]
@@ -647,14 +650,24 @@ mod tests {
             }
         }
         // And at 64 bits on a few edges.
-        for &v in &[0u64, 1, 2, 0x8000_0000_0000_0000, u64::MAX, 0x00ff_0000_0000_0000] {
+        for &v in &[
+            0u64,
+            1,
+            2,
+            0x8000_0000_0000_0000,
+            u64::MAX,
+            0x00ff_0000_0000_0000,
+        ] {
             assert_eq!(Bv::u64(v).clz(), Slow(Bv::u64(v)).clz().0);
         }
     }
 
     #[test]
     fn byte_swap_reverses_bytes() {
-        assert_eq!(Bv::u64(0x0102030405060708).byte_swap(), Bv::u64(0x0807060504030201));
+        assert_eq!(
+            Bv::u64(0x0102030405060708).byte_swap(),
+            Bv::u64(0x0807060504030201)
+        );
         assert_eq!(Bv::new(16, 0x1234).byte_swap(), Bv::new(16, 0x3412));
     }
 }

@@ -169,7 +169,7 @@ fn bpf<T>(cmd: libc::c_long, attr: &mut T) -> Result<libc::c_long, std::io::Erro
 
 /// Loads `code` (encoded instructions, 8 bytes each) and returns the verdict and the log.
 pub fn load(code: &[u8], options: &LoadOptions) -> Result<Load, KernelError> {
-    if code.len() % 8 != 0 || code.len() / 8 > u32::MAX as usize {
+    if !code.len().is_multiple_of(8) || code.len() / 8 > u32::MAX as usize {
         return Err(KernelError::BadLength(code.len()));
     }
     let license = b"GPL\0";

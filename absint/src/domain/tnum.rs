@@ -320,16 +320,15 @@ impl<W: Word> Tnum<W> {
             &y,
             &W::ite(&v.bvand(&top).is_zero(), &bump_prefix, &keep_prefix),
         );
-        W::ite(
-            &z.bvuge(&tmax),
-            &tmax,
-            &W::ite(&z.bvult(v), v, &inside),
-        )
+        W::ite(&z.bvuge(&tmax), &tmax, &W::ite(&z.bvult(v), v, &inside))
     }
 
     /// Keep the low `bytes` bytes (the kernel's `tnum_cast`), as a tnum of the same width.
     pub fn cast(&self, bytes: u32) -> Self {
-        let keep = self.value.ones().lshr_by(self.width().saturating_sub(8 * bytes));
+        let keep = self
+            .value
+            .ones()
+            .lshr_by(self.width().saturating_sub(8 * bytes));
         Tnum {
             value: self.value.bvand(&keep),
             mask: self.mask.bvand(&keep),
