@@ -1,0 +1,5 @@
+//! `synth`: abstract operators as data, their soundness proofs with z3, and their precision.
+//!
+//! Everything here runs `absint`'s generic code on other word types: on z3 bit-vectors for
+//! proofs, and on concrete words for exhaustive checks and precision grids.
+#![warn(missing_docs)]
