@@ -11,5 +11,6 @@
 pub mod diff;
 pub mod kernel;
 pub mod log;
+pub mod paths;
 pub mod sample;
 pub mod shapes;
