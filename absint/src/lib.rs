@@ -7,6 +7,7 @@
 
 pub mod concrete;
 pub mod domain;
+pub mod elf;
 pub mod explore;
 pub mod isa;
 pub mod logfmt;

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod diff;
+pub mod embed;
 pub mod kernel;
 pub mod log;
 pub mod paths;

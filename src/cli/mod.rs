@@ -4,6 +4,7 @@
 //! names the place). A closed output pipe (`vernier disasm x | head`) ends quietly with 0.
 
 mod asm;
+mod states;
 mod step;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,17 @@ enum Command {
     Disasm {
         /// File of raw instructions (`-` for standard input).
         input: PathBuf,
+    },
+    /// Run a register-only program through the model as the verifier does, printing the log.
+    ///
+    /// Prints, for every instruction on every path, the line the kernel prints at log level 2.
+    States {
+        /// The program: an assembly file, raw instructions, or an ELF object (`prog.o` or
+        /// `prog.o:SECTION`).
+        prog: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::KernelLog)]
+        format: Format,
     },
     /// Apply one ALU instruction or conditional jump to register states, as Linux 6.18 does.
     Step {
@@ -110,6 +122,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
     match command {
         Command::Asm { input, output } => asm::assemble_file(&input, &output),
         Command::Disasm { input } => asm::disassemble_file(&input, out),
+        Command::States { prog, format } => states::states(&prog, format, out),
         Command::Step { insn, regs, format } => step::step(&insn, &regs, format, out),
     }
 }

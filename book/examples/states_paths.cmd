@@ -1,0 +1,1 @@
+states book/examples/paths.s
