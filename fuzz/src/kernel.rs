@@ -23,7 +23,7 @@ pub const PROG_TYPE_SOCKET_FILTER: u32 = 1;
 pub const F_TEST_REG_INVARIANTS: u32 = 0x80;
 
 /// The first log buffer size tried.
-const INITIAL_LOG_SIZE: usize = 64 * 1024;
+const INITIAL_LOG_SIZE: usize = 1024 * 1024;
 /// The kernel's limit on the log buffer (`UINT_MAX >> 2`); growth stops before it.
 const MAX_LOG_SIZE: usize = 256 * 1024 * 1024;
 
