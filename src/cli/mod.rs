@@ -4,6 +4,7 @@
 //! names the place). A closed output pipe (`vernier disasm x | head`) ends quietly with 0.
 
 mod asm;
+mod diff;
 mod states;
 mod step;
 
@@ -46,6 +47,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::KernelLog)]
         format: Format,
     },
+    /// Compare the model with the running kernel on random register-only programs.
+    ///
+    /// Prints a fidelity table and the opcode coverage; exits 1 on any disagreement, each of
+    /// which is shrunk and written as a regression case.
+    Diff(diff::DiffArgs),
     /// Apply one ALU instruction or conditional jump to register states, as Linux 6.18 does.
     Step {
         /// The instruction, in the verifier log's syntax (e.g. 'r0 *= r1', 'if w0 > 0x5 goto pc+1').
@@ -77,6 +83,8 @@ pub enum Failure {
     Input(String),
     /// The verifier would reject the instruction. Exit code 1.
     Rejected(String),
+    /// The check found what it looks for (a disagreement, a counterexample). Exit code 1.
+    Finding(String),
     /// Writing the output failed.
     Io(io::Error),
 }
@@ -115,6 +123,10 @@ pub fn main() -> ExitCode {
             eprintln!("rejected: {msg}");
             ExitCode::from(1)
         }
+        Err(Failure::Finding(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -122,6 +134,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
     match command {
         Command::Asm { input, output } => asm::assemble_file(&input, &output),
         Command::Disasm { input } => asm::disassemble_file(&input, out),
+        Command::Diff(args) => diff::diff(&args, out),
         Command::States { prog, format } => states::states(&prog, format, out),
         Command::Step { insn, regs, format } => step::step(&insn, &regs, format, out),
     }

@@ -435,9 +435,12 @@ fn arith(
     s: &Scalar<Bv>,
     regs: &mut RegFile,
 ) -> Result<Option<RegFile>, Stop> {
-    let Insn::Alu { width, op, .. } = *insn else {
+    let Insn::Alu { width, op, src, .. } = *insn else {
         return Err(Stop::Unsupported(format!("`{insn}`")));
     };
+    // Probed on 6.18.44 (fuzz/regressions/0002, 0003): `r8 += r8` and `r8 -= r8` on a linked
+    // constant leave r8 unlinked, while `r8 += r6` with r6 a constant keeps the offset link.
+    let src_is_dst = src == Operand::Reg(dst);
     let out = alu(insn, &d.scalar, s).map_err(reject)?;
     // maybe_fork_scalars: the pushed state runs the instruction again with the destination 0
     // (the whole register when its s64 range is [-1, 0], else its low half; the first also
@@ -471,7 +474,7 @@ fn arith(
     // A 32-bit addition keeps the link only on a register that is its own zero-extended low
     // half (probed: `w9 += 3` links on `[0, 255]`, not on an unknown 64-bit value).
     let fits = !alu32 || fls64(d.scalar.umax.get()) <= 32;
-    let offset = if matches!(op, AluOp::Add | AluOp::Sub) && d.id != 0 && src_const && fits {
+    let offset = if matches!(op, AluOp::Add | AluOp::Sub) && d.id != 0 && src_const && fits && !src_is_dst {
         let val = s.var_off.v();
         let off = if alu32 {
             Some(val as u32 as i32)
