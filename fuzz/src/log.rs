@@ -62,13 +62,29 @@ impl State {
     }
 }
 
-/// The final statistics line.
+/// The final statistics line: `processed N insns (limit L) max_states_per_insn M total_states T
+/// peak_states P mark_read R`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stats {
     /// Instructions processed.
     pub processed: u64,
-    /// The whole line, for the remaining figures.
+    /// The largest number of states kept for one instruction (`max_states_per_insn`).
+    pub max_states_per_insn: Option<u64>,
+    /// States created in all (`total_states`).
+    pub total_states: Option<u64>,
+    /// The most states alive at once (`peak_states`).
+    pub peak_states: Option<u64>,
+    /// The whole line.
     pub text: String,
+}
+
+impl Stats {
+    /// The figure printed after `name ` in the line, if any.
+    fn field(text: &str, name: &str) -> Option<u64> {
+        let mut words = text.split_whitespace();
+        words.find(|w| *w == name)?;
+        words.next()?.parse().ok()
+    }
 }
 
 /// One line of the log.
@@ -157,6 +173,18 @@ impl Log {
         })
     }
 
+    /// The verifier's own run time, from the `verification time N usec` line that the kernel
+    /// prints when the log level includes `BPF_LOG_STATS` (4).
+    pub fn verification_time_usec(&self) -> Option<u64> {
+        self.lines.iter().find_map(|(_, l)| match l {
+            Line::Other(s) => s
+                .strip_prefix("verification time ")
+                .and_then(|r| r.strip_suffix(" usec"))
+                .and_then(|n| n.trim().parse().ok()),
+            _ => None,
+        })
+    }
+
     /// The statistics line, if present.
     pub fn stats(&self) -> Option<&Stats> {
         self.lines.iter().find_map(|(_, l)| match l {
@@ -194,6 +222,9 @@ pub fn parse_line(raw: &str) -> Result<Line, LogSyntaxError> {
         if let Some((processed, _)) = leading_number(rest) {
             return Ok(Line::Processed(Stats {
                 processed: processed as u64,
+                max_states_per_insn: Stats::field(raw, "max_states_per_insn"),
+                total_states: Stats::field(raw, "total_states"),
+                peak_states: Stats::field(raw, "peak_states"),
                 text: raw.to_string(),
             }));
         }
@@ -428,7 +459,11 @@ processed 8 insns (limit 1000000) max_states_per_insn 0 total_states 1 peak_stat
         };
         assert_eq!(s.reg(1), None);
         assert_eq!(s.reg(10), Some(&Value::Other("fp0".into())));
-        assert_eq!(log.stats().unwrap().processed, 8);
+        let stats = log.stats().unwrap();
+        assert_eq!(stats.processed, 8);
+        assert_eq!(stats.total_states, Some(1));
+        assert_eq!(stats.peak_states, Some(1));
+        assert_eq!(stats.max_states_per_insn, Some(0));
         assert_eq!(log.unknown().collect::<Vec<_>>(), [(17, "div by zero")]);
     }
 

@@ -62,3 +62,27 @@ fn long_logs_are_complete() {
     assert!(l.log.contains("processed 3002 insns"));
     assert_eq!(l.prog.unwrap().test_run(&[0u8; 64]).unwrap(), 3000);
 }
+
+/// With `BPF_LOG_STATS` (4) in the log level the kernel reports its statistics and its own run
+/// time, and both parse.
+#[test]
+fn statistics_and_verification_time() {
+    if let Err(e) = probe() {
+        eprintln!(
+            "SKIPPED (bpf(2) not permitted: {}) statistics_and_verification_time",
+            e.reason
+        );
+        return;
+    }
+    let options = LoadOptions {
+        log_level: 2 | 4,
+        ..LoadOptions::default()
+    };
+    let loaded = load(&encode(&[mov_r0(1), Insn::Exit]), &options).unwrap();
+    assert!(loaded.accepted(), "{}", loaded.log);
+    let log = fuzz::log::Log::parse(&loaded.log).unwrap();
+    let stats = log.stats().expect("a statistics line");
+    assert_eq!(stats.processed, 2, "{}", loaded.log);
+    assert_eq!(stats.total_states, Some(0), "{}", loaded.log);
+    assert!(log.verification_time_usec().is_some(), "{}", loaded.log);
+}
