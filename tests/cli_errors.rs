@@ -79,8 +79,18 @@ const CASES: &[(&str, &[&str], &[u8], i32)] = &[
     ("step_not_alu", &["step", "exit"], b"", 2),
     ("step_div_by_zero_imm", &["step", "r0 /= 0"], b"", 1),
     ("step_shift_too_far", &["step", "w0 <<= 32"], b"", 1),
-    ("states_malformed_elf", &["states", "-"], b"\x7fELF\x02\x01\x01\x00garbage", 2),
-    ("states_uninitialised_read", &["states", "-"], b"r0 = r2\nexit\n", 1),
+    (
+        "states_malformed_elf",
+        &["states", "-"],
+        b"\x7fELF\x02\x01\x01\x00garbage",
+        2,
+    ),
+    (
+        "states_uninitialised_read",
+        &["states", "-"],
+        b"r0 = r2\nexit\n",
+        1,
+    ),
 ];
 
 #[test]

@@ -5,8 +5,10 @@
 
 mod asm;
 mod diff;
+mod precision;
 mod states;
 mod step;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
@@ -52,6 +54,13 @@ enum Command {
     /// Prints a fidelity table and the opcode coverage; exits 1 on any disagreement, each of
     /// which is shrunk and written as a regression case.
     Diff(diff::DiffArgs),
+    /// Prove abstract operators sound with z3, or find a counterexample.
+    ///
+    /// Prints one line per operator: valid, counterexample (in the kernel log's syntax) or
+    /// unknown with the reason; exits 1 when any operator has a counterexample.
+    Verify(verify::VerifyArgs),
+    /// Measure an operator's precision against the best transformer or another operator.
+    Precision(precision::PrecisionArgs),
     /// Apply one ALU instruction or conditional jump to register states, as Linux 6.18 does.
     Step {
         /// The instruction, in the verifier log's syntax (e.g. 'r0 *= r1', 'if w0 > 0x5 goto pc+1').
@@ -135,6 +144,8 @@ fn run(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Asm { input, output } => asm::assemble_file(&input, &output),
         Command::Disasm { input } => asm::disassemble_file(&input, out),
         Command::Diff(args) => diff::diff(&args, out),
+        Command::Verify(args) => verify::verify(&args, out),
+        Command::Precision(args) => precision::precision(&args, out),
         Command::States { prog, format } => states::states(&prog, format, out),
         Command::Step { insn, regs, format } => step::step(&insn, &regs, format, out),
     }

@@ -3,3 +3,10 @@
 //! Everything here runs `absint`'s generic code on other word types: on z3 bit-vectors for
 //! proofs, and on concrete words for exhaustive checks and precision grids.
 #![warn(missing_docs)]
+
+pub mod catalog;
+pub mod historical;
+pub mod ir;
+pub mod precision;
+pub mod smt;
+pub mod verify;

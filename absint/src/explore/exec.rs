@@ -474,22 +474,23 @@ fn arith(
     // A 32-bit addition keeps the link only on a register that is its own zero-extended low
     // half (probed: `w9 += 3` links on `[0, 255]`, not on an unknown 64-bit value).
     let fits = !alu32 || fls64(d.scalar.umax.get()) <= 32;
-    let offset = if matches!(op, AluOp::Add | AluOp::Sub) && d.id != 0 && src_const && fits && !src_is_dst {
-        let val = s.var_off.v();
-        let off = if alu32 {
-            Some(val as u32 as i32)
+    let offset =
+        if matches!(op, AluOp::Add | AluOp::Sub) && d.id != 0 && src_const && fits && !src_is_dst {
+            let val = s.var_off.v();
+            let off = if alu32 {
+                Some(val as u32 as i32)
+            } else {
+                i32::try_from(val as i64).ok()
+            };
+            let off = if op == AluOp::Sub {
+                off.and_then(i32::checked_neg)
+            } else {
+                off
+            };
+            off.filter(|_| d.add_const.is_none())
         } else {
-            i32::try_from(val as i64).ok()
+            None
         };
-        let off = if op == AluOp::Sub {
-            off.and_then(i32::checked_neg)
-        } else {
-            off
-        };
-        off.filter(|_| d.add_const.is_none())
-    } else {
-        None
-    };
     match offset {
         Some(off) => {
             r.add_const = Some(width);

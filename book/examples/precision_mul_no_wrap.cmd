@@ -1,0 +1,1 @@
+precision tnum.mul --width 64 --input-bits 6

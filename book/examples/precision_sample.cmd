@@ -1,0 +1,1 @@
+precision tnum.add --sample 1000 --seed 1 --budget-bits 8
