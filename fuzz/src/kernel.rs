@@ -215,19 +215,44 @@ pub fn load(code: &[u8], options: &LoadOptions) -> Result<Load, KernelError> {
     }
 }
 
+/// What one `BPF_PROG_TEST_RUN` returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestRun {
+    /// The program's r0 (`retval`, 32 bits for the program types that run on packets).
+    pub retval: u32,
+    /// The packet as the program left it (`data_out`).
+    pub data_out: Vec<u8>,
+    /// The kernel's measured run time in nanoseconds (`duration`).
+    pub duration_ns: u32,
+}
+
 impl Prog {
     /// Runs the program once on `data` (for a socket filter: the packet, at least 14 bytes) and
     /// returns its r0 (`retval`).
     pub fn test_run(&self, data: &[u8]) -> Result<u32, KernelError> {
+        self.test_run_full(data).map(|run| run.retval)
+    }
+
+    /// Runs the program once on `data` and returns r0, the data out and the run time.
+    pub fn test_run_full(&self, data: &[u8]) -> Result<TestRun, KernelError> {
+        // The output may grow (e.g. a program that pushes headers); leave room.
+        let mut out = vec![0u8; data.len() + 4096];
         let mut attr = TestRunAttr {
             prog_fd: self.fd.as_raw_fd() as u32,
             data_size_in: data.len() as u32,
             data_in: data.as_ptr() as u64,
+            data_size_out: out.len() as u32,
+            data_out: out.as_mut_ptr() as u64,
             repeat: 1,
             ..TestRunAttr::default()
         };
         bpf(BPF_PROG_TEST_RUN, &mut attr).map_err(KernelError::TestRun)?;
-        Ok(attr.retval)
+        out.truncate((attr.data_size_out as usize).min(out.len()));
+        Ok(TestRun {
+            retval: attr.retval,
+            data_out: out,
+            duration_ns: attr.duration,
+        })
     }
 }
 

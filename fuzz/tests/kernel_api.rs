@@ -25,6 +25,14 @@ fn load_run_and_reject() {
     assert_eq!(ok.errno, None);
     assert!(ok.log.contains("0: (b7) r0 = 42"), "{}", ok.log);
     assert_eq!(prog.test_run(&[0u8; 64]).unwrap(), 42);
+    // A socket filter does not write the packet: the data out is the data in, except the
+    // 14-byte Ethernet header, which the kernel's skb test run gives back zeroed (observed on
+    // 6.18.44).
+    let packet: Vec<u8> = (0..64u8).collect();
+    let run = prog.test_run_full(&packet).unwrap();
+    assert_eq!(run.retval, 42);
+    assert_eq!(run.data_out.len(), packet.len());
+    assert_eq!(run.data_out[14..], packet[14..]);
 
     // r0 is never written: the verifier rejects with EACCES and says why.
     let bad = load(&encode(&[Insn::Exit]), &LoadOptions::default()).unwrap();
