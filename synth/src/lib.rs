@@ -9,4 +9,5 @@ pub mod historical;
 pub mod ir;
 pub mod precision;
 pub mod smt;
+pub mod steps;
 pub mod verify;

@@ -68,6 +68,35 @@ pub fn alu<W: Word>(
     dst: &Scalar<W>,
     src: &Scalar<W>,
 ) -> Result<AluOutcome<W>, Reject> {
+    alu_with_sync(insn, dst, src, sync)
+}
+
+/// A synchronisation function given to [`alu_with_sync`]: [`sync`] for the kernel's step.
+pub type SyncFn<W> = fn(&Scalar<W>) -> Scalar<W>;
+
+/// [`alu`] before the bounds synchronisation: the same computation with every
+/// `reg_bounds_sync` replaced by the identity. Each state of [`alu`]'s outcome is obtained from
+/// the corresponding state here by applying [`sync`] once or twice (twice for the truncating
+/// byte swaps) at the leaves of the same selections (`W::ite`), so if every member of a state
+/// here is a member after [`sync`], [`alu`] is sound whenever this is (the compositional
+/// proofs of `synth::steps`).
+pub fn alu_unsynced<W: Word>(
+    insn: &Insn,
+    dst: &Scalar<W>,
+    src: &Scalar<W>,
+) -> Result<AluOutcome<W>, Reject> {
+    alu_with_sync(insn, dst, src, |s| s.clone())
+}
+
+/// [`alu`] with `finish` in place of every [`sync`] (`reg_bounds_sync`); `alu` is exactly
+/// `alu_with_sync(insn, dst, src, sync)`. Errors as [`alu`].
+pub fn alu_with_sync<W: Word>(
+    insn: &Insn,
+    dst: &Scalar<W>,
+    src: &Scalar<W>,
+    finish: SyncFn<W>,
+) -> Result<AluOutcome<W>, Reject> {
+    let sync = finish;
     let plain = |state: Scalar<W>| AluOutcome {
         state,
         forked: None,
@@ -80,9 +109,9 @@ pub fn alu<W: Word>(
             ..
         } => {
             check_immediate(width, op, operand)?;
-            Ok(adjust_scalar(Op::Bin(op), width, dst, src))
+            Ok(adjust_scalar(Op::Bin(op), width, dst, src, sync))
         }
-        Insn::Neg { width, .. } => Ok(adjust_scalar(Op::Neg, width, dst, dst)),
+        Insn::Neg { width, .. } => Ok(adjust_scalar(Op::Neg, width, dst, dst, sync)),
         Insn::Mov {
             width: Width::W64, ..
         } => Ok(plain(src.clone())),
@@ -109,7 +138,7 @@ pub fn alu<W: Word>(
             _ => Err(Reject::NotApplicable("movsx of an invalid size")),
         },
         Insn::End { kind, bits, .. } => match bits {
-            16 | 32 | 64 => Ok(plain(byte_swap(dst, kind, u32::from(bits)))),
+            16 | 32 | 64 => Ok(plain(byte_swap(dst, kind, u32::from(bits), sync))),
             _ => Err(Reject::NotApplicable("end of an invalid size")),
         },
         _ => Err(Reject::NotApplicable("not an ALU instruction")),
@@ -148,7 +177,13 @@ fn check_immediate(width: Width, op: AluOp, operand: Operand) -> Result<(), Reje
 }
 
 /// `adjust_scalar_min_max_vals` on a scalar destination.
-fn adjust_scalar<W: Word>(op: Op, width: Width, dst: &Scalar<W>, src: &Scalar<W>) -> AluOutcome<W> {
+fn adjust_scalar<W: Word>(
+    op: Op,
+    width: Width,
+    dst: &Scalar<W>,
+    src: &Scalar<W>,
+    sync: SyncFn<W>,
+) -> AluOutcome<W> {
     let alu32 = width == Width::W32;
     let unknown = mark_unknown(&dst.umin);
     let finish = |s: Scalar<W>| {
@@ -609,7 +644,7 @@ pub fn coerce_subreg_to_size_sx<W: Word>(s: &Scalar<W>, bits: u32) -> Scalar<W> 
 }
 
 /// `coerce_reg_to_size`: keep the low `bytes` bytes (`bytes < 8`), then synchronise.
-fn coerce_to_size<W: Word>(s: &Scalar<W>, bytes: u32) -> Scalar<W> {
+fn coerce_to_size<W: Word>(s: &Scalar<W>, bytes: u32, sync: SyncFn<W>) -> Scalar<W> {
     let mut r = s.clone();
     r.var_off = r.var_off.cast(bytes);
     let mask = r.umin.ones().lshr_by(64 - 8 * bytes);
@@ -626,7 +661,7 @@ fn coerce_to_size<W: Word>(s: &Scalar<W>, bytes: u32) -> Scalar<W> {
 }
 
 /// `scalar_byte_swap` then the final synchronisation, on a little-endian machine.
-fn byte_swap<W: Word>(dst: &Scalar<W>, kind: Endian, bits: u32) -> Scalar<W> {
+fn byte_swap<W: Word>(dst: &Scalar<W>, kind: Endian, bits: u32, sync: SyncFn<W>) -> Scalar<W> {
     let swapped = match kind {
         Endian::Be | Endian::Swap => {
             let r = Scalar {
@@ -638,7 +673,7 @@ fn byte_swap<W: Word>(dst: &Scalar<W>, kind: Endian, bits: u32) -> Scalar<W> {
         Endian::Le => dst.clone(),
     };
     let truncated = if bits < 64 {
-        coerce_to_size(&swapped, bits / 8)
+        coerce_to_size(&swapped, bits / 8, sync)
     } else {
         swapped
     };
