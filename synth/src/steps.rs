@@ -37,7 +37,7 @@ use absint::domain::kernel::sync::{
 };
 use absint::domain::scalar::Scalar;
 use absint::domain::tnum::Tnum;
-use absint::isa::{AluOp, Insn, Operand, Reg, Width};
+use absint::isa::{AluOp, Width};
 use absint::semantics;
 use absint::word::{Bit, Word};
 use std::fmt;
@@ -292,65 +292,12 @@ fn well_formed_input(s: &Scalar<Z3Word>) -> Z3Bool {
     s.var_off.is_well_formed().and(&is_valid(s))
 }
 
-/// The instruction the catalog gives the kernel for `form` (see `catalog::kernel`): `K` forms
-/// carry a placeholder immediate that passes the checks; the real immediate is in the source
-/// state and its checks are the precondition.
-fn insn_of(form: KernelForm) -> Insn {
-    let (dst, src) = (Reg::R0, Operand::Reg(Reg::FP));
-    let placeholder = Operand::Imm(1);
-    match form {
-        KernelForm::AluX(width, op) => Insn::Alu {
-            width,
-            op,
-            dst,
-            src,
-        },
-        KernelForm::AluK(width, op) => Insn::Alu {
-            width,
-            op,
-            dst,
-            src: placeholder,
-        },
-        KernelForm::Neg(width) => Insn::Neg { width, dst },
-        KernelForm::MovX(width) => Insn::Mov { width, dst, src },
-        KernelForm::MovK(width) => Insn::Mov {
-            width,
-            dst,
-            src: placeholder,
-        },
-        KernelForm::MovSx(width, from) => Insn::MovSx {
-            width,
-            dst,
-            src: Reg::FP,
-            from_bits: from as u8,
-        },
-        KernelForm::End(kind, bits) => Insn::End {
-            kind,
-            dst,
-            bits: bits as u8,
-        },
-    }
-}
-
-/// The verifier's immediate checks (`check_alu_op`) on the 32-bit immediate `k`.
-fn immediate_accepted(width: Width, op: AluOp, k: &Z3Word) -> Z3Bool {
-    let bits = match width {
-        Width::W32 => 32,
-        Width::W64 => 64,
-    };
-    match op {
-        AluOp::Div | AluOp::Sdiv | AluOp::Mod | AluOp::Smod => k.is_zero().not(),
-        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => k.bvult(&k.lit(bits)),
-        _ => k.bool_const(true),
-    }
-}
-
 /// The pre lemma of `form`: for well-formed inputs and members of them (an accepted immediate
 /// for the `K` forms), the concrete result is a member of [`alu_unsynced`]'s outcome (of the
 /// continued state, or of the pushed one when the verifier forks).
 pub fn prove_pre(form: KernelForm, timeout: Duration) -> Lemma {
     timed(format!("pre {}", form.name()), || {
-        let insn = insn_of(form);
+        let insn = form.insn();
         let (dst, x) = (fresh_scalar("dst"), Z3Word::fresh("x", 64));
         let (src, y) = (fresh_scalar("src"), Z3Word::fresh("y", 64));
         let k = Z3Word::fresh("k", 32);
@@ -369,7 +316,7 @@ pub fn prove_pre(form: KernelForm, timeout: Duration) -> Lemma {
             KernelForm::AluK(width, op) => {
                 let imm = k.sext(64);
                 let mut a = on_dst;
-                a.push(immediate_accepted(width, op, &k));
+                a.push(crate::catalog::kernel::immediate_accepted(width, op, &k));
                 let c = semantics::alu(op, width, &x, &imm);
                 (a, dst.clone(), Scalar::constant(&imm), c)
             }

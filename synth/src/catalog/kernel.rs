@@ -88,7 +88,7 @@ impl KernelForm {
     /// The instruction given to [`alu`]. `K` forms carry a placeholder immediate that passes the
     /// verifier's immediate checks; the real immediate is in the source state, and the checks
     /// are the entry's precondition.
-    fn insn(self) -> Insn {
+    pub(crate) fn insn(self) -> Insn {
         let (dst, src) = (Reg::R0, Operand::Reg(Reg::FP));
         let placeholder = Operand::Imm(1);
         match self {
@@ -182,7 +182,7 @@ fn imm64<W: Word>(k32: &W) -> W {
 }
 
 /// The verifier's immediate checks (`check_alu_op`) as a condition on the immediate `k32`.
-fn immediate_accepted<W: Word>(width: Width, op: AluOp, k32: &W) -> W::Bool {
+pub(crate) fn immediate_accepted<W: Word>(width: Width, op: AluOp, k32: &W) -> W::Bool {
     match op {
         AluOp::Div | AluOp::Sdiv | AluOp::Mod | AluOp::Smod => k32.is_zero().not(),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => k32.bvult(&k32.lit(u64::from(bits(width)))),
