@@ -15,9 +15,9 @@
 //!   value on each edge, shifted by the difference of offsets (`sync_linked_regs`).
 //! - A helper call leaves r1–r5 uninitialised and r0 an unknown, unlinked scalar.
 
-use crate::domain::kernel::alu::alu;
+use crate::domain::kernel::alu::{alu, fork_cases};
 use crate::domain::kernel::branch::{branch, branch_same_reg};
-use crate::domain::kernel::sync::{is_valid, mark32_known};
+use crate::domain::kernel::sync::is_valid;
 use crate::domain::kernel::Reject;
 use crate::domain::scalar::Scalar;
 use crate::explore::regs::{LinkedScalar, RegFile, Value};
@@ -447,11 +447,12 @@ fn arith(
     // forgets the link, as `__mark_reg_known` does).
     let pushed = out.pushed().map(|_| {
         let mut p = *regs;
-        let zero = if d.scalar.smin.get() == u64::MAX && d.scalar.smax.get() == 0 {
-            LinkedScalar::plain(Scalar::known(0))
+        let cases = fork_cases(&d.scalar);
+        let zero = if cases.whole {
+            LinkedScalar::plain(cases.as_zero)
         } else {
             LinkedScalar {
-                scalar: mark32_known(&d.scalar, &Bv::u32(0)),
+                scalar: cases.as_zero,
                 ..d
             }
         };

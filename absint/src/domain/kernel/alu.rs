@@ -206,24 +206,9 @@ fn adjust_scalar<W: Word>(
         Op::Bin(bit @ (AluOp::And | AluOp::Or)) => {
             // maybe_fork_scalars: only with a source whose whole tnum is constant.
             let src_const = src.var_off.is_const();
-            let minus_one = dst.smin.ones();
-            let zero = dst.smin.zero();
-            let in64 = dst.smin.eq(&minus_one).and(&dst.smax.eq(&zero));
-            let in32 = dst
-                .s32_min
-                .eq(&dst.s32_min.ones())
-                .and(&dst.s32_max.eq(&dst.s32_max.zero()));
-            let fork = src_const.and(&in64.or(&in32));
-            let as_minus_one = Scalar::ite(
-                &in64,
-                &mark_known(&minus_one),
-                &mark32_known(dst, &dst.s32_min.ones()),
-            );
-            let as_zero = Scalar::ite(
-                &in64,
-                &mark_known(&zero),
-                &mark32_known(dst, &dst.s32_min.zero()),
-            );
+            let cases = fork_cases(dst);
+            let fork = src_const.and(&cases.considered);
+            let (as_minus_one, as_zero) = (cases.as_minus_one, cases.as_zero);
             let continued = Scalar::ite(&fork, &as_minus_one, dst);
             AluOutcome {
                 state: finish(bitwise(bit, &continued, src)),
@@ -248,6 +233,44 @@ fn adjust_scalar<W: Word>(
                 forked: None,
             }
         }
+    }
+}
+
+/// The two registers `maybe_fork_scalars` explores for an AND/OR destination in `[-1, 0]`.
+pub struct ForkCases<W: Word> {
+    /// The destination's signed range is `[-1, 0]` at 64 bits or at 32 bits (the fork also needs
+    /// a constant source).
+    pub considered: W::Bool,
+    /// The 64-bit range is `[-1, 0]`: the whole register is set (else only its low half).
+    pub whole: W::Bool,
+    /// The destination as -1: the state the verifier continues with.
+    pub as_minus_one: Scalar<W>,
+    /// The destination as 0: the state the verifier pushes and re-executes later.
+    pub as_zero: Scalar<W>,
+}
+
+/// The cases of the AND/OR fork on `dst` (see [`ForkCases`]).
+pub fn fork_cases<W: Word>(dst: &Scalar<W>) -> ForkCases<W> {
+    let minus_one = dst.smin.ones();
+    let zero = dst.smin.zero();
+    let whole = dst.smin.eq(&minus_one).and(&dst.smax.eq(&zero));
+    let low = dst
+        .s32_min
+        .eq(&dst.s32_min.ones())
+        .and(&dst.s32_max.eq(&dst.s32_max.zero()));
+    ForkCases {
+        considered: whole.or(&low),
+        as_minus_one: Scalar::ite(
+            &whole,
+            &mark_known(&minus_one),
+            &mark32_known(dst, &dst.s32_min.ones()),
+        ),
+        as_zero: Scalar::ite(
+            &whole,
+            &mark_known(&zero),
+            &mark32_known(dst, &dst.s32_min.zero()),
+        ),
+        whole,
     }
 }
 
