@@ -5,9 +5,11 @@
 
 mod asm;
 mod diff;
+mod fuzz;
 mod precision;
 mod states;
 mod step;
+mod synth;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +63,11 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Measure an operator's precision against the best transformer or another operator.
     Precision(precision::PrecisionArgs),
+    /// Synthesize a sound, precise abstract operator (CEGIS over the operator IR).
+    Synth(synth::SynthArgs),
+    /// Emit and check verifier fuzz corpora.
+    #[command(subcommand)]
+    Fuzz(fuzz::FuzzCommand),
     /// Apply one ALU instruction or conditional jump to register states, as Linux 6.18 does.
     Step {
         /// The instruction, in the verifier log's syntax (e.g. 'r0 *= r1', 'if w0 > 0x5 goto pc+1').
@@ -146,6 +153,8 @@ fn run(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Diff(args) => diff::diff(&args, out),
         Command::Verify(args) => verify::verify(&args, out),
         Command::Precision(args) => precision::precision(&args, out),
+        Command::Synth(args) => synth::synth(&args, out),
+        Command::Fuzz(command) => fuzz::fuzz(&command, out),
         Command::States { prog, format } => states::states(&prog, format, out),
         Command::Step { insn, regs, format } => step::step(&insn, &regs, format, out),
     }
