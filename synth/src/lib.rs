@@ -5,9 +5,12 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod emit;
 pub mod historical;
 pub mod ir;
+pub mod pieces;
 pub mod precision;
 pub mod smt;
 pub mod steps;
+pub mod synthesis;
 pub mod verify;

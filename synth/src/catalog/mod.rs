@@ -320,6 +320,9 @@ impl Catalog {
         for op in interval::operators() {
             c.push(op);
         }
+        for op in crate::pieces::operators() {
+            c.push(op);
+        }
         for op in kernel::operators() {
             c.push(op);
         }

@@ -1,0 +1,15 @@
+//! Sound pieces: hand-designed or synthesized abstract operators that each close a precision
+//! gap of the kernel's, meant to be met with it (being written).
+
+use crate::catalog::Operator;
+use std::sync::Arc;
+
+pub mod divmod;
+pub mod mul;
+
+/// Every piece as a catalog operator (joins [`crate::catalog::Catalog::reference`]).
+pub fn operators() -> Vec<Arc<dyn Operator>> {
+    let mut ops = mul::operators();
+    ops.extend(divmod::operators());
+    ops
+}
