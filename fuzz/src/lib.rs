@@ -12,6 +12,7 @@
 //! - [`interrupt`]: Ctrl-C noted, so long runs stop cleanly.
 #![warn(missing_docs)]
 
+pub mod corpus;
 pub mod diff;
 pub mod embed;
 pub mod interrupt;

@@ -1,0 +1,1 @@
+//! Exporters of corpus records (being written).
