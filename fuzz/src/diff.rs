@@ -94,6 +94,8 @@ impl Model for KernelOps {
 }
 
 /// What the kernel did with the step.
+// Two register states are the common case; boxing them would cost an allocation per step.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KernelStep {
     /// The load failed at or after the step: errno and the log's unrecognised lines after it.

@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use synth::catalog::kernel::KernelForm;
 use synth::catalog::{Catalog, Operator};
+use synth::steps::{self, Outcome};
 use synth::verify::{self, Row, Verdict};
 
 /// Arguments of `vernier verify`.
@@ -34,8 +36,13 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
     /// Check by enumeration at N bits instead of with z3 (no solver; N at most 8).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "compositional")]
     pub exhaustive: Option<u32>,
+    /// Prove register steps (`kernel.*`) compositionally: the stage lemmas of the bounds
+    /// synchronisation, the multiplication lemmas, and one pre lemma per step, each printed
+    /// with its verdict and time; lemmas of inductive proofs are printed too.
+    #[arg(long)]
+    pub compositional: bool,
 }
 
 /// Is the operator expected to be refuted (historical bugs and mutants)?
@@ -65,23 +72,42 @@ fn select(args: &VerifyArgs, catalog: &Catalog) -> Result<Vec<Arc<dyn Operator>>
     Ok(chosen)
 }
 
-/// Check one operator: exhaustive at `n` bits, the inductive proof for `tnum.mul`, else z3.
-fn check(op: &dyn Operator, args: &VerifyArgs, timeout: Duration) -> (Row, &'static str) {
+/// Check one operator: exhaustive at `n` bits, the inductive proof for the tnum
+/// multiplications ([`synth::induction::INDUCTIVE`]), else z3.
+fn check(
+    op: &dyn Operator,
+    args: &VerifyArgs,
+    timeout: Duration,
+) -> (Row, &'static str, Vec<String>) {
     if let Some(n) = args.exhaustive {
-        return (verify::exhaustive_row(op, n), "exhaustive");
+        return (verify::exhaustive_row(op, n), "exhaustive", Vec::new());
     }
-    if op.name() == "tnum.mul" {
-        let started = Instant::now();
-        let lemmas = verify::prove_tnum_mul_inductive(args.width, timeout);
+    let started = Instant::now();
+    if let Some(lemmas) = synth::induction::inductive_proof(op.name(), args.width, timeout) {
+        let verdict = verify::combine(&lemmas);
         let row = Row {
             op: op.name().to_string(),
             width: args.width,
-            verdict: verify::combine(&lemmas),
+            verdict,
             elapsed: started.elapsed(),
         };
-        return (row, "inductive");
+        let lines = lemmas
+            .iter()
+            .map(|l| {
+                lemma_line(
+                    &l.name,
+                    l.verdict.label(),
+                    l.elapsed,
+                    match &l.verdict {
+                        Verdict::Unknown(r) => r,
+                        _ => "",
+                    },
+                )
+            })
+            .collect();
+        return (row, "inductive", lines);
     }
-    (verify::prove_row(op, args.width, timeout), "z3")
+    (verify::prove_row(op, args.width, timeout), "z3", Vec::new())
 }
 
 /// Run the checks and print one line per operator (and each counterexample below its line).
@@ -126,10 +152,58 @@ pub fn verify(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), Failure> {
         bar.finish_and_clear();
     }
 
+    fuzz::interrupt::install();
+    let (findings, interrupted) = verify::with_interrupt(&stop_requested, || {
+        run_all(&defined, args, timeout, &bar, out)
+    })?;
+    bar.finish_and_clear();
+    if let Some(done) = interrupted {
+        writeln!(
+            out,
+            "interrupted (Ctrl-C) after {done} of {} operators",
+            defined.len()
+        )?;
+    }
+    if !skipped.is_empty() {
+        writeln!(
+            out,
+            "({} operators not defined at {width} bits skipped)",
+            skipped.len()
+        )?;
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Finding(format!(
+            "{} finding(s): {}",
+            findings.len(),
+            findings.join("; ")
+        )))
+    }
+}
+
+/// Check every operator in turn, printing one line each (and lemma lines with
+/// `--compositional`); stops at Ctrl-C. The findings, and whether it was interrupted.
+fn run_all(
+    defined: &[Arc<dyn Operator>],
+    args: &VerifyArgs,
+    timeout: Duration,
+    bar: &ProgressBar,
+    out: &mut dyn Write,
+) -> Result<(Vec<String>, Option<usize>), Failure> {
     let mut findings = Vec::new();
-    for op in &defined {
+    let mut shared = SharedLemmas::default();
+    for (done, op) in defined.iter().enumerate() {
         bar.set_message(op.name().to_string());
-        let (row, how) = check(op.as_ref(), args, timeout);
+        let (row, how, lemma_lines) =
+            match steps::form_named(op.name()).filter(|_| args.compositional) {
+                Some(form) => compositional_step(form, &mut shared, timeout, out)?,
+                None => check(op.as_ref(), args, timeout),
+            };
+        if stop_requested() {
+            // The query in progress was interrupted: its "unknown" is not a verdict.
+            return Ok((findings, Some(done)));
+        }
         let expected = expected_unsound(&row.op);
         let detail = match (&row.verdict, expected) {
             (Verdict::Valid, false) => format!("({how})"),
@@ -159,25 +233,116 @@ pub fn verify(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), Failure> {
                     writeln!(out, "    {line}")?;
                 }
             }
-            Ok(())
+            if args.compositional {
+                for line in &lemma_lines {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            out.flush()
         })?;
         bar.inc(1);
     }
-    bar.finish_and_clear();
-    if !skipped.is_empty() {
-        writeln!(
-            out,
-            "({} operators not defined at {width} bits skipped)",
-            skipped.len()
-        )?;
+    Ok((findings, None))
+}
+
+/// One indented lemma line: name, verdict, time and the reason of an unknown.
+fn lemma_line(name: &str, label: &str, elapsed: Duration, reason: &str) -> String {
+    let mut line = format!(
+        "    lemma {:<70} {:<14} {:>8.2}s",
+        name,
+        label,
+        elapsed.as_secs_f64()
+    );
+    if !reason.is_empty() {
+        line.push_str("  ");
+        line.push_str(&reason.chars().take(200).collect::<String>());
     }
-    if findings.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::Finding(format!(
-            "{} finding(s): {}",
-            findings.len(),
-            findings.join("; ")
-        )))
+    line
+}
+
+/// The lemmas every step shares, proved once per run when first needed.
+#[derive(Default)]
+struct SharedLemmas {
+    stages: Option<Vec<steps::Lemma>>,
+    mul: Option<Vec<steps::Lemma>>,
+}
+
+/// A step lemma's outcome as a catalog verdict (a lemma's counterexample refutes the proof, not
+/// necessarily the step: it is reported as unknown, with the model).
+fn as_verdict(outcome: &Outcome) -> Verdict {
+    match outcome {
+        Outcome::Valid => Verdict::Valid,
+        Outcome::Counterexample(m) => Verdict::Unknown(format!("lemma refuted: {m}")),
+        Outcome::Unknown(r) => Verdict::Unknown(r.clone()),
     }
+}
+
+fn step_lemma_line(l: &steps::Lemma) -> String {
+    let reason = match &l.outcome {
+        Outcome::Valid => String::new(),
+        Outcome::Counterexample(m) => m.clone(),
+        Outcome::Unknown(r) => r.clone(),
+    };
+    lemma_line(&l.name, l.outcome.label(), l.elapsed, &reason)
+}
+
+/// Prove one register step compositionally (`synth::steps`): its pre lemma, combined with the
+/// stage lemmas (and the multiplication lemmas for `mul`), which are proved and printed the
+/// first time a step needs them.
+fn compositional_step(
+    form: KernelForm,
+    shared: &mut SharedLemmas,
+    timeout: Duration,
+    out: &mut dyn Write,
+) -> Result<(Row, &'static str, Vec<String>), Failure> {
+    let started = Instant::now();
+    if shared.stages.is_none() {
+        let mut lemmas = steps::prove_stages(timeout);
+        lemmas.push(steps::prove_sync_well_formed(timeout));
+        for l in &lemmas {
+            writeln!(out, "{}", step_lemma_line(l))?;
+        }
+        shared.stages = Some(lemmas);
+    }
+    let mut deps = shared.stages.clone().unwrap_or_default();
+    if steps::uses_mul_lemmas(form) {
+        if shared.mul.is_none() {
+            let lemmas = steps::prove_mul_dependencies(timeout);
+            for l in &lemmas {
+                writeln!(out, "{}", step_lemma_line(l))?;
+            }
+            shared.mul = Some(lemmas);
+        }
+        deps.extend(shared.mul.clone().unwrap_or_default());
+    }
+    // Cases of a case split (the 64-bit shifts) are printed as they are decided.
+    let mut case_error = None;
+    let pre = steps::prove_pre_with(form, timeout, &mut |label, outcome, elapsed| {
+        let line = lemma_line(&format!("case {label}"), outcome.label(), elapsed, "");
+        if let Err(e) = writeln!(out, "  {line}").and_then(|()| out.flush()) {
+            case_error.get_or_insert(e);
+        }
+    });
+    if let Some(e) = case_error {
+        return Err(Failure::Io(e));
+    }
+    let proof = steps::combine(&form.name(), pre, &deps);
+    let verdict = match &proof.outcome {
+        // A counterexample to the pre lemma is a member the unsynchronised state misses; the
+        // catalog's single query decides whether the step itself is unsound.
+        Outcome::Counterexample(m) => Verdict::Unknown(format!("pre lemma refuted: {m}")),
+        other => as_verdict(other),
+    };
+    let row = Row {
+        op: proof.name.clone(),
+        width: 64,
+        verdict,
+        elapsed: started.elapsed(),
+    };
+    Ok((row, "compositional", vec![step_lemma_line(&proof.pre)]))
+}
+
+/// Has the user asked to stop (Ctrl-C, see `fuzz::interrupt`)?
+fn stop_requested() -> bool {
+    fuzz::interrupt::requested()
 }

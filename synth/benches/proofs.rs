@@ -1,5 +1,5 @@
-//! Time of the 64-bit soundness proofs that z3 decides within seconds, of the inductive proof
-//! of `tnum.mul` at 64 bits, and of refuting the historical operators (random search, then
+//! Time of the 64-bit soundness proofs that z3 decides within seconds, of the inductive proofs
+//! of the three tnum multiplications at 64 bits, and of refuting the historical operators (random search, then
 //! z3 alone for CVE-2020-8835).
 //!
 //! Run with `cargo bench -p synth --bench proofs`. Operators whose proofs time out are listed
@@ -8,7 +8,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::Duration;
 use synth::catalog::Catalog;
-use synth::verify::{combine, prove, prove_tnum_mul_inductive, prove_z3, Verdict};
+use synth::induction::{inductive_proof, INDUCTIVE};
+use synth::verify::{combine, prove, prove_z3, Verdict};
 
 const PROVED_AT_64: &[&str] = &[
     "tnum.add",
@@ -43,9 +44,14 @@ fn proofs(c: &mut Criterion) {
             b.iter(|| assert!(matches!(prove(op.as_ref(), 64, BUDGET), Verdict::Valid)))
         });
     }
-    group.bench_function("tnum.mul (inductive)", |b| {
-        b.iter(|| assert!(combine(&prove_tnum_mul_inductive(64, BUDGET)).is_valid()))
-    });
+    for name in INDUCTIVE {
+        group.bench_function(format!("{name} (inductive)"), |b| {
+            b.iter(|| {
+                let lemmas = inductive_proof(name, 64, BUDGET).unwrap_or_default();
+                assert!(!lemmas.is_empty() && combine(&lemmas).is_valid())
+            })
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("refute64");

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod emit;
 pub mod historical;
+pub mod induction;
 pub mod ir;
 pub mod pieces;
 pub mod precision;

@@ -677,7 +677,7 @@ pub fn mul_step<W: Word>(acc: &Tnum<W>, a: &Tnum<W>, b: &Tnum<W>) -> Tnum<W> {
 
 /// Ask z3 whether `claim` holds under `assumptions`: valid, or unknown (a counterexample to a
 /// lemma is reported as unknown with the model, since a lemma is not an operator).
-fn prove_claim(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Verdict {
+pub(crate) fn prove_claim(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Verdict {
     let started = Instant::now();
     let s = solver(timeout);
     for a in assumptions {
@@ -691,7 +691,20 @@ fn prove_claim(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Ver
     }
 }
 
-fn timed(name: &str, f: impl FnOnce() -> Verdict) -> Lemma {
+/// `a = b` field by field. When both are the same term (z3 hash-conses terms: equal ASTs are
+/// one term, built by the same operations on the same variables), that is valid by
+/// construction and no solver is asked; otherwise z3 decides. The "unrolled" lemmas are of this
+/// kind: z3's own simplifier on the 64-step terms can take minutes to find what is already
+/// identity.
+pub(crate) fn prove_same_tnum(a: &Tnum<Z3Word>, b: &Tnum<Z3Word>, timeout: Duration) -> Verdict {
+    if a.value.0 == b.value.0 && a.mask.0 == b.mask.0 {
+        return Verdict::Valid;
+    }
+    let claim = a.value.eq(&b.value).and(&a.mask.eq(&b.mask));
+    prove_claim(&[], &claim, timeout)
+}
+
+pub(crate) fn timed(name: &str, f: impl FnOnce() -> Verdict) -> Lemma {
     let t = Instant::now();
     let verdict = f();
     Lemma {
@@ -745,6 +758,38 @@ pub fn prove_tnum_mul_inductive(width: u32, timeout: Duration) -> Vec<Lemma> {
         },
     ));
 
+    lemmas.extend(shift_lemmas(width, timeout));
+    lemmas.push(base_lemma(width, timeout));
+
+    lemmas.push(timed(
+        "unrolled: w steps from (0, a, b) = Tnum::mul(a, b)",
+        || {
+            let (a0, b0) = (tnum("a"), tnum("b"));
+            let one = a0.value.lit(1);
+            let (mut acc, mut a, mut b) = (Tnum::constant(a0.value.zero()), a0.clone(), b0.clone());
+            for _ in 0..width {
+                acc = mul_step(&acc, &a, &b);
+                a = a.rshift(&one);
+                b = b.lshift(&one);
+            }
+            let real = a0.mul(&b0);
+            prove_same_tnum(&acc, &real, timeout)
+        },
+    ));
+    lemmas
+}
+
+/// The lemmas every inductive multiplication proof shares: `rshift` and `lshift` (shifting a
+/// tnum by `i` keeps the shifted members) and `shift-compose` (shifting by one `i` times is
+/// shifting by `i`).
+pub(crate) fn shift_lemmas(width: u32, timeout: Duration) -> Vec<Lemma> {
+    let tnum = |tag: &str| {
+        Tnum::new(
+            Z3Word::fresh(&format!("{tag}_v"), width),
+            Z3Word::fresh(&format!("{tag}_m"), width),
+        )
+    };
+    let mut lemmas = Vec::new();
     lemmas.push(timed("rshift: x >> i ∈ γ(a >> i) for every i", || {
         let a = tnum("a");
         let (x, i) = (Z3Word::fresh("x", width), Z3Word::fresh("i", width));
@@ -788,36 +833,20 @@ pub fn prove_tnum_mul_inductive(width: u32, timeout: Duration) -> Vec<Lemma> {
         },
     ));
 
-    lemmas.push(timed(
-        "base: 0 = (x mod 1)·y ∈ γ(0), well-formed",
-        || {
-            let zero = Z3Word::from_u64(width, 0);
-            let acc = Tnum::constant(zero.clone());
-            prove_claim(
-                &[],
-                &acc.contains(&zero).and(&acc.is_well_formed()),
-                timeout,
-            )
-        },
-    ));
-
-    lemmas.push(timed(
-        "unrolled: w steps from (0, a, b) = Tnum::mul(a, b)",
-        || {
-            let (a0, b0) = (tnum("a"), tnum("b"));
-            let one = a0.value.lit(1);
-            let (mut acc, mut a, mut b) = (Tnum::constant(a0.value.zero()), a0.clone(), b0.clone());
-            for _ in 0..width {
-                acc = mul_step(&acc, &a, &b);
-                a = a.rshift(&one);
-                b = b.lshift(&one);
-            }
-            let real = a0.mul(&b0);
-            let claim = acc.value.eq(&real.value).and(&acc.mask.eq(&real.mask));
-            prove_claim(&[], &claim, timeout)
-        },
-    ));
     lemmas
+}
+
+/// The base case of the multiplication proofs: `0 ∈ γ(0)`, and `0` is well-formed.
+pub(crate) fn base_lemma(width: u32, timeout: Duration) -> Lemma {
+    timed("base: 0 = (x mod 1)·y ∈ γ(0), well-formed", || {
+        let zero = Z3Word::from_u64(width, 0);
+        let acc = Tnum::constant(zero.clone());
+        prove_claim(
+            &[],
+            &acc.contains(&zero).and(&acc.is_well_formed()),
+            timeout,
+        )
+    })
 }
 
 /// The verdict of a composite proof: valid when every lemma is; otherwise the first non-valid
@@ -878,6 +907,29 @@ pub fn tnum_mul_campaign(timeout: Duration) -> (Vec<Row>, Vec<Lemma>) {
         .map(|w| prove_row(&mul, w, timeout))
         .collect();
     (plain, prove_tnum_mul_inductive(64, timeout))
+}
+
+/// Run `f` (which asks z3, on this thread) while a watcher thread polls `stop` every 50 ms and,
+/// once it is true, interrupts the z3 query in progress: the query then returns unknown at once
+/// instead of running to its timeout. Used by the CLI to make Ctrl-C stop a campaign cleanly.
+pub fn with_interrupt<R>(stop: &(dyn Fn() -> bool + Sync), f: impl FnOnce() -> R) -> R {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let ctx = z3::Context::thread_local();
+    let handle = ctx.handle();
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::SeqCst) {
+                if stop() {
+                    handle.interrupt();
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let r = f();
+        done.store(true, Ordering::SeqCst);
+        r
+    })
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! Compositional proofs of the register-level steps (`synth::steps`): the stage lemmas of the
 //! bounds synchronisation are proved, a planted broken stage is refuted, and the pre lemmas of
-//! a few steps are proved (the full 72-step campaign is the ignored test `campaign`).
+//! a few steps are proved, and so are the multiplication and well-formedness lemmas (the
+//! full 72-step campaign is `vernier verify 'kernel.*' --compositional`).
 
 use absint::domain::kernel::sync::update_bounds64;
 use absint::domain::scalar::Scalar;
 use absint::isa::{AluOp, Width};
 use absint::word::Word;
-use std::io::Write;
 use std::time::Duration;
 use synth::catalog::kernel::KernelForm;
 use synth::smt::Z3Word;
@@ -99,61 +99,47 @@ fn a_step_is_valid_only_with_every_lemma_valid() {
     ));
 }
 
-/// The 72-step campaign: `STEPS_TIMEOUT` seconds per pre lemma (default 60), rows printed as
-/// they complete (`STEPS_LOG` also receives them; `STEPS_REVERSE=1` runs the list backwards). Run with `--ignored --nocapture`.
 #[test]
-#[ignore]
-fn campaign() {
-    let secs = std::env::var("STEPS_TIMEOUT")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
-    let timeout = Duration::from_secs(secs);
-    let mut log = std::env::var("STEPS_LOG")
-        .ok()
-        .and_then(|p| std::fs::File::create(p).ok());
-    let mut emit = |line: String| {
-        eprintln!("{line}");
-        if let Some(f) = log.as_mut() {
-            let _ = writeln!(f, "{line}");
-            let _ = f.flush();
-        }
-    };
-    // The pre lemmas only: the stage lemmas are the other tests; a step's verdict combines
-    // both (`steps::combine`).
-    let mut counts = [0usize; 3];
-    let mut forms = KernelForm::all();
-    // `STEPS_REVERSE=1`: the other end first (a second process can share the list).
-    if std::env::var("STEPS_REVERSE").is_ok_and(|v| v == "1") {
-        forms.reverse();
+fn the_multiplication_lemmas_are_valid() {
+    let lemmas = steps::prove_mul_lemmas(TIMEOUT);
+    assert_eq!(lemmas.len(), 3, "umul-mono, smul-box, low-half");
+    for l in &lemmas {
+        assert_eq!(l.outcome, Outcome::Valid, "{}", l.name);
     }
-    // `STEPS_ONLY=name,name`: only those steps.
-    if let Ok(only) = std::env::var("STEPS_ONLY") {
-        let names: Vec<&str> = only.split(',').collect();
-        forms.retain(|f| names.contains(&f.name().as_str()));
-    }
-    for form in forms {
-        let p = steps::prove_pre(form, timeout);
-        let i = match p.outcome {
-            Outcome::Valid => 0,
-            Outcome::Counterexample(_) => 1,
-            Outcome::Unknown(_) => 2,
-        };
-        counts[i] += 1;
-        let detail = match &p.outcome {
-            Outcome::Valid => String::new(),
-            other => other.to_string().chars().take(300).collect(),
-        };
-        emit(format!(
-            "{}\t{:.2}s\t{}\t{}",
-            form.name(),
-            p.elapsed.as_secs_f64(),
-            p.outcome.label(),
-            detail
+}
+
+#[test]
+fn a_synchronised_state_with_a_member_is_well_formed() {
+    let l = steps::prove_sync_well_formed(TIMEOUT);
+    assert_eq!(l.outcome, Outcome::Valid, "{}", l.name);
+}
+
+proptest::proptest! {
+    /// The product-bounds instances hold on concrete words (they are instances of the lemmas,
+    /// so no input may falsify them), at 8 bits where products overflow often.
+    #[test]
+    fn product_bound_instances_hold_on_concrete_words(
+        v in proptest::array::uniform6(0u64..256),
+    ) {
+        use absint::word::Bv;
+        let w = |x: u64| Bv::new(8, x);
+        let (x, y) = (w(v[0]), w(v[1]));
+        let mut b1 = [v[2], v[3]];
+        b1.sort();
+        let mut b2 = [v[4], v[5]];
+        b2.sort();
+        let (a, b, c, d) = (w(b1[0]), w(b1[1]), w(b2[0]), w(b2[1]));
+        proptest::prop_assert!(steps::umul_bounds_instance(&x, &y, (&a, &b), (&c, &d)));
+        let mut s1 = [a.signed(), b.signed()];
+        s1.sort();
+        let mut s2 = [c.signed(), d.signed()];
+        s2.sort();
+        let s = |x: i64| Bv::new(8, x as u64);
+        proptest::prop_assert!(steps::smul_bounds_instance(
+            &x,
+            &y,
+            (&s(s1[0]), &s(s1[1])),
+            (&s(s2[0]), &s(s2[1]))
         ));
     }
-    emit(format!(
-        "total: {} valid, {} counterexample, {} unknown",
-        counts[0], counts[1], counts[2]
-    ));
 }

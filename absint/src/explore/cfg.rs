@@ -102,6 +102,8 @@ pub fn use_def(insn: &Insn) -> (u16, u16) {
             src: LdImm64::Imm(_),
         } => (0, bit(dst)),
         Insn::LdImm64 { dst, .. } => (0, bit(dst)),
+        // Legacy packet loads read r6 (the skb) and the index, and clobber r0-r5.
+        Insn::LoadPacket { index, .. } => ((1 << 6) | index.map_or(0, bit), 0x3f),
         _ => (0, 0),
     }
 }

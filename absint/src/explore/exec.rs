@@ -18,15 +18,22 @@
 use crate::domain::kernel::alu::{alu, fork_cases};
 use crate::domain::kernel::branch::{branch, branch_same_reg};
 use crate::domain::kernel::sync::is_valid;
-use crate::domain::kernel::Reject;
+use crate::domain::kernel::{AluOutcome, Reject};
 use crate::domain::scalar::Scalar;
 use crate::explore::regs::{LinkedScalar, RegFile, Value};
+use crate::explore::transfer::{Kernel, Transfer};
 use crate::isa::{AluOp, CallTarget, Insn, LdImm64, Operand, Reg, Width};
 use crate::word::Bv;
 
 /// Helpers that take no arguments and return an unknown scalar (`RET_INTEGER`, no range
 /// refinement): `bpf_ktime_get_ns` (#5) and `bpf_get_prandom_u32` (#7).
 pub const SCALAR_HELPERS: [i32; 2] = [5, 7];
+
+/// The register legacy packet loads take the skb from (`BPF_REG_6`).
+const SKB: Reg = match Reg::new(6) {
+    Some(r) => r,
+    None => Reg::R0,
+};
 
 /// The most registers a jump links (`LINKED_REGS_MAX`).
 pub const LINKED_REGS_MAX: usize = 6;
@@ -182,6 +189,31 @@ pub fn execute(
     ids: &mut IdGen,
     live: u16,
 ) -> Result<Effect, Stop> {
+    execute_with(idx, insn, regs, ids, live, &Kernel)
+}
+
+/// The ALU step: `ops`'s answer, else the kernel's.
+fn step(
+    ops: &dyn Transfer,
+    insn: &Insn,
+    dst: &Scalar<Bv>,
+    src: &Scalar<Bv>,
+) -> Result<AluOutcome<Bv>, Reject> {
+    match ops.alu(insn, dst, src) {
+        Some(out) => out,
+        None => alu(insn, dst, src),
+    }
+}
+
+/// [`execute`] with the transfer functions of `ops` in place of the kernel's where it answers.
+pub fn execute_with(
+    idx: usize,
+    insn: &Insn,
+    regs: &mut RegFile,
+    ids: &mut IdGen,
+    live: u16,
+    ops: &dyn Transfer,
+) -> Result<Effect, Stop> {
     let next = idx + insn.slots();
     let cont = |scratched: u16, push: Option<(usize, RegFile)>| Effect::Continue {
         next,
@@ -202,14 +234,14 @@ pub fn execute(
                 Some((s, v)) => scalar_of(v, s, "ALU")?.scalar,
                 None => operand_const(src),
             };
-            let push = arith(insn, dst, d, &s, regs)?;
+            let push = arith(insn, dst, d, &s, regs, ops)?;
             let scratched = bit(dst) | src_value.map_or(0, |(s, _)| bit(s));
             Ok(cont(scratched, push.map(|p| (idx, p))))
         }
         Insn::Neg { dst, .. } | Insn::End { dst, .. } => {
             let d = scalar_of(read(regs, dst)?, dst, "ALU")?;
             writable(dst)?;
-            let out = alu(insn, &d.scalar, &d.scalar).map_err(reject)?;
+            let out = step(ops, insn, &d.scalar, &d.scalar).map_err(reject)?;
             check_invariants(&out.state)?;
             // `le64` changes nothing, not even the link (probed: `r9 = le64 r9` keeps `id=2`);
             // every other byte swap and `neg` unlinks.
@@ -236,12 +268,16 @@ pub fn execute(
                 Operand::Reg(s) => {
                     let v = read(regs, s)?;
                     writable(dst)?;
-                    mov_reg(width, None, dst, s, v, regs, ids, insn)?;
+                    mov_reg(width, None, dst, s, v, regs, ids, insn, ops)?;
                     bit(dst) | bit(s)
                 }
                 Operand::Imm(_) => {
                     writable(dst)?;
-                    let out = alu(insn, &Scalar::unknown(), &operand_const(src)).map_err(reject)?;
+                    let out =
+                        step(ops, insn, &Scalar::unknown(), &operand_const(src)).map_err(reject)?;
+                    // check_alu_op ends with reg_bounds_sanity_check for moves too (it matters
+                    // only for a transfer function other than the kernel's).
+                    check_invariants(&out.state)?;
                     regs.0[dst.index() as usize] = Value::scalar(out.state);
                     bit(dst)
                 }
@@ -256,7 +292,7 @@ pub fn execute(
         } => {
             let v = read(regs, src)?;
             writable(dst)?;
-            mov_reg(width, Some(from_bits), dst, src, v, regs, ids, insn)?;
+            mov_reg(width, Some(from_bits), dst, src, v, regs, ids, insn, ops)?;
             Ok(cont(bit(dst) | bit(src), None))
         }
         Insn::LdImm64 { dst, src } => {
@@ -281,7 +317,9 @@ pub fn execute(
             };
             let out = match src_reg {
                 Some(s) if s == dst => branch_same_reg(cond, width, &d.scalar),
-                _ => branch(cond, width, &d.scalar, &s.scalar),
+                _ => ops
+                    .branch(cond, width, &d.scalar, &s.scalar)
+                    .unwrap_or_else(|| branch(cond, width, &d.scalar, &s.scalar)),
             };
             let target = (idx as i64 + 1 + i64::from(off)) as usize;
             let scratched = bit(dst) | src_reg.map_or(0, bit);
@@ -410,6 +448,26 @@ pub fn execute(
             regs.0[0] = Value::scalar(Scalar::unknown());
             Ok(cont(0x3f, None))
         }
+        Insn::LoadPacket { index, .. } => {
+            // check_ld_abs: the implicit skb operand r6 must be the context, an IND index
+            // register readable; r1-r5 become unreadable and r0 an unknown scalar.
+            match read(regs, SKB)? {
+                Value::Ctx => {}
+                _ => {
+                    return Err(Stop::Rejected(
+                        "at the time of BPF_LD_ABS|IND R6 != pointer to skb".into(),
+                    ))
+                }
+            }
+            if let Some(i) = index {
+                read(regs, i)?;
+            }
+            for r in 1..=5 {
+                regs.0[r] = Value::Uninit;
+            }
+            regs.0[0] = Value::scalar(Scalar::unknown());
+            Ok(cont(0x3f | bit(SKB) | index.map_or(0, bit), None))
+        }
         Insn::Exit => match read(regs, Reg::R0)? {
             Value::Scalar(_) => Ok(Effect::Exit),
             other => Err(Stop::Unsupported(format!("exit with r0 = {other}"))),
@@ -434,6 +492,7 @@ fn arith(
     d: LinkedScalar,
     s: &Scalar<Bv>,
     regs: &mut RegFile,
+    ops: &dyn Transfer,
 ) -> Result<Option<RegFile>, Stop> {
     let Insn::Alu { width, op, src, .. } = *insn else {
         return Err(Stop::Unsupported(format!("`{insn}`")));
@@ -441,7 +500,7 @@ fn arith(
     // Probed on 6.18.44 (fuzz/regressions/0002, 0003): `r8 += r8` and `r8 -= r8` on a linked
     // constant leave r8 unlinked, while `r8 += r6` with r6 a constant keeps the offset link.
     let src_is_dst = src == Operand::Reg(dst);
-    let out = alu(insn, &d.scalar, s).map_err(reject)?;
+    let out = step(ops, insn, &d.scalar, s).map_err(reject)?;
     // maybe_fork_scalars: the pushed state runs the instruction again with the destination 0
     // (the whole register when its s64 range is [-1, 0], else its low half; the first also
     // forgets the link, as `__mark_reg_known` does).
@@ -515,6 +574,7 @@ fn mov_reg(
     regs: &mut RegFile,
     ids: &mut IdGen,
     insn: &Insn,
+    ops: &dyn Transfer,
 ) -> Result<(), Stop> {
     let mut s = match v {
         Value::Scalar(s) => s,
@@ -543,7 +603,8 @@ fn mov_reg(
     if !keeps_value {
         d.unlink();
     }
-    let out = alu(insn, &d.scalar, &s.scalar).map_err(reject)?;
+    let out = step(ops, insn, &d.scalar, &s.scalar).map_err(reject)?;
+    check_invariants(&out.state)?;
     d.scalar = out.state;
     regs.0[dst.index() as usize] = Value::Scalar(d);
     Ok(())

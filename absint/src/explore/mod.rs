@@ -9,7 +9,9 @@
 //! registers it read or wrote, as the kernel does ([`log`]).
 //!
 //! Supported: ALU and ALU64, conditional and unconditional jumps, `exit`, `ld_imm64` of a
-//! constant, and calls of the helpers in [`exec::SCALAR_HELPERS`]. Pointers are only copied;
+//! constant, legacy packet loads (`r0 = *(u32 *)skb[K]`, r6 the context), and calls of the
+//! helpers in [`exec::SCALAR_HELPERS`]. [`explore_with_transfer`] runs the model with other
+//! transfer functions in place of the kernel's ([`transfer`]). Pointers are only copied;
 //! any other instruction or pointer operation stops with [`ExploreError::Unsupported`].
 //!
 //! Pruning. The kernel stops a path at a state equivalent to one fully explored before
@@ -30,6 +32,7 @@ pub mod exec;
 pub mod log;
 pub mod prune;
 pub mod regs;
+pub mod transfer;
 
 use crate::isa::Insn;
 use cfg::{Cfg, CfgError};
@@ -37,6 +40,7 @@ use exec::{Effect, IdGen, Stop};
 pub use log::Line;
 use prune::{Lineage, Pruner, Step};
 pub use regs::{LinkedScalar, RegFile, Value};
+pub use transfer::{AluFn, Kernel, Transfer};
 
 /// The kernel's budget of processed instructions (`BPF_COMPLEXITY_LIMIT_INSNS`).
 pub const INSN_LIMIT: u64 = 1_000_000;
@@ -175,6 +179,22 @@ pub fn explore_with(
     options: &Options,
     prune: &mut dyn FnMut(&Visit<'_>) -> bool,
 ) -> Exploration {
+    explore_with_ops(insns, options, prune, &Kernel)
+}
+
+/// Explores `insns` with the transfer functions of `ops` in place of the kernel's wherever it
+/// answers ([`Transfer`]): the model of a verifier whose operator is, say, a mutant.
+pub fn explore_with_transfer(insns: &[Insn], options: &Options, ops: &dyn Transfer) -> Exploration {
+    explore_with_ops(insns, options, &mut |_| false, ops)
+}
+
+/// [`explore_with`] and [`explore_with_transfer`] at once.
+pub fn explore_with_ops(
+    insns: &[Insn],
+    options: &Options,
+    prune: &mut dyn FnMut(&Visit<'_>) -> bool,
+    ops: &dyn Transfer,
+) -> Exploration {
     let mut exploration = Exploration {
         lines: Vec::new(),
         verdict: Ok(()),
@@ -189,7 +209,7 @@ pub fn explore_with(
             return exploration;
         }
     };
-    exploration.verdict = run(&cfg, options, prune, &mut exploration);
+    exploration.verdict = run(&cfg, options, prune, ops, &mut exploration);
     exploration.cfg = Some(cfg);
     exploration
 }
@@ -199,6 +219,7 @@ fn run(
     cfg: &Cfg,
     options: &Options,
     prune: &mut dyn FnMut(&Visit<'_>) -> bool,
+    ops: &dyn Transfer,
     out: &mut Exploration,
 ) -> Result<(), ExploreError> {
     let mut ids = IdGen::default();
@@ -277,7 +298,7 @@ fn run(
             ) {
                 pruner.jump_processed();
             }
-            match exec::execute(idx, &insn, &mut regs, &mut ids, cfg.live_before[idx]) {
+            match exec::execute_with(idx, &insn, &mut regs, &mut ids, cfg.live_before[idx], ops) {
                 Ok(Effect::Continue {
                     next,
                     push,

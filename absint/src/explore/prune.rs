@@ -365,6 +365,12 @@ impl Pruner {
                     return;
                 }
                 if let Some(Some(insn)) = cfg.at.get(step.idx) {
+                    // backtrack_insn cannot follow r0 through a legacy packet load (-ENOTSUPP):
+                    // the kernel falls back to making every scalar of the path precise.
+                    if matches!(insn, Insn::LoadPacket { .. }) && bt & 1 != 0 {
+                        self.mark_all_precise(lineage);
+                        return;
+                    }
                     bt = backtrack_insn(insn, step, bt);
                 }
             }
