@@ -198,6 +198,10 @@ fn the_meets_are_strictly_more_precise_than_unknown_at_6_bits() {
         ("uint.urem.pieces", 0.92, 0.999),
         ("sint.sdiv.pieces", 0.999, 0.98),
         ("sint.srem.pieces", 0.97, 0.999),
+        ("uint.udiv.pieces.core", 0.05, 0.96),
+        ("uint.urem.pieces.core", 0.5, 0.96),
+        ("sint.sdiv.pieces.core", 0.5, 0.97),
+        ("sint.srem.pieces.core", 0.74, 0.999),
     ] {
         let (pairs, exact, unsound, not_top) = figures(name);
         let (e, t) = (exact as f64 / pairs as f64, not_top as f64 / pairs as f64);
