@@ -97,6 +97,19 @@ struct SuiteEntry {
     counterexample: Option<String>,
     kill: String,
     killer: Option<KillerEntry>,
+    /// The operator's IR at 64 bits, traced from the code the checker refuted.
+    ir: Option<String>,
+    /// The same as a kernel-style C function.
+    c: Option<String>,
+}
+
+/// The traced IR (text) and kernel-style C of a catalog operator at 64 bits, where it has them.
+fn ir_and_c(op: &dyn synth::catalog::Operator) -> (Option<String>, Option<String>) {
+    let ir = synth::ir::library::from_catalog(op, 64);
+    (
+        ir.as_ref().map(|o| o.to_string()),
+        ir.as_ref().and_then(|o| synth::emit::c::function(o).ok()),
+    )
 }
 
 #[derive(Serialize)]
@@ -124,13 +137,13 @@ fn precise_json() -> Vec<PreciseEntry> {
         .operators
         .iter()
         .map(|op| {
-            let ir = synth::ir::library::build(op.name(), 64);
+            let (ir, c) = ir_and_c(&*op.op);
             PreciseEntry {
                 name: op.name().to_string(),
                 summary: op.op.summary().to_string(),
                 lift: format!("{:?}", op.lift),
-                ir: ir.as_ref().map(|o| o.to_string()),
-                c: ir.as_ref().and_then(|o| synth::emit::c::function(o).ok()),
+                ir,
+                c,
             }
         })
         .collect()
@@ -149,7 +162,10 @@ fn suite_json(suite: &Suite, killers: &[Killer], seed: u64) -> String {
         .zip(killers)
         .map(|(op, k)| {
             let cex = synth::verify::sample(&*op.op, 64, 20_000, seed).map(|c| c.to_string());
+            let (ir, c) = ir_and_c(&*op.op);
             SuiteEntry {
+                ir,
+                c,
                 name: op.name().to_string(),
                 summary: op.op.summary().to_string(),
                 lift: format!("{:?}", op.lift),

@@ -34,6 +34,7 @@
 //! New operators (e.g. synthesized ones) join by implementing [`GenericOperator`] (or
 //! [`Operator`] directly) and calling [`Catalog::push`].
 
+use crate::ir::Traced;
 use crate::smt::Z3Word;
 use absint::domain::interval::{SInterval, UInterval};
 use absint::domain::kernel::sync::is_valid;
@@ -273,6 +274,8 @@ pub trait Operator: Send + Sync {
     fn eval_bv(&self, width: u32, args: &[Abs<Bv>], members: &[Bv]) -> Eval<Bv>;
     /// Evaluate on z3 terms (build the SMT encoding).
     fn eval_z3(&self, width: u32, args: &[Abs<Z3Word>], members: &[Z3Word]) -> Eval<Z3Word>;
+    /// Evaluate on tracing words: records the operator's IR ([`crate::ir::library::from_catalog`]).
+    fn eval_traced(&self, width: u32, args: &[Abs<Traced>], members: &[Traced]) -> Eval<Traced>;
 }
 
 impl<T: GenericOperator> Operator for T {
@@ -295,6 +298,9 @@ impl<T: GenericOperator> Operator for T {
         self.eval(width, args, members)
     }
     fn eval_z3(&self, width: u32, args: &[Abs<Z3Word>], members: &[Z3Word]) -> Eval<Z3Word> {
+        self.eval(width, args, members)
+    }
+    fn eval_traced(&self, width: u32, args: &[Abs<Traced>], members: &[Traced]) -> Eval<Traced> {
         self.eval(width, args, members)
     }
 }

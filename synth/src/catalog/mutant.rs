@@ -14,6 +14,7 @@
 //!   makes the result ill-formed). Any operator whose lower bound is ever reached is refuted.
 
 use super::{Abs, Eval, GenericOperator, Kind, Operator};
+use crate::ir::Traced;
 use crate::smt::Z3Word;
 use absint::domain::interval::{SInterval, UInterval};
 use absint::domain::scalar::Scalar;
@@ -89,6 +90,13 @@ impl Operator for Tightened {
     }
     fn eval_z3(&self, width: u32, args: &[Abs<Z3Word>], xs: &[Z3Word]) -> Eval<Z3Word> {
         let e = self.base.eval_z3(width, args, xs);
+        Eval {
+            result: tighten(&e.result),
+            ..e
+        }
+    }
+    fn eval_traced(&self, width: u32, args: &[Abs<Traced>], xs: &[Traced]) -> Eval<Traced> {
+        let e = self.base.eval_traced(width, args, xs);
         Eval {
             result: tighten(&e.result),
             ..e

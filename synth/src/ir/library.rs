@@ -255,3 +255,52 @@ pub fn build(name: &str, width: u32) -> Option<Operator> {
     // be a bug in this table, reported as "no such operator" rather than a panic.
     built.ok()
 }
+
+/// The IR of any catalog operator at `width` bits, by tracing its evaluation: inputs are named
+/// `a`, `b`, … after the arguments (`a.value a.mask` for a tnum, `a.lo a.hi` for an interval,
+/// the register fields for a state, `a` for an exact word). Mutants, historical operators,
+/// pieces and synthesized operators get their IR this way, so it is the very code the checker
+/// proved. `None` when the operator does not exist at `width` or its result is an exact word.
+/// For register steps that fork (AND/OR), the IR is the state the verifier continues with.
+pub fn from_catalog(op: &dyn crate::catalog::Operator, width: u32) -> Option<Operator> {
+    use crate::catalog::{Abs, Kind, WordWidth};
+    if !(1..=64).contains(&width) || !op.supports_width(width) {
+        return None;
+    }
+    let t = Tracer::new();
+    let mut args = Vec::new();
+    let mut members = Vec::new();
+    for (i, kind) in op.args().into_iter().enumerate() {
+        let name = ((b'a' + (i as u8 % 26)) as char).to_string();
+        // The concrete side of the evaluation is not part of the IR: a constant member keeps
+        // its nodes few (they fold) and unreachable from the outputs. An exact word is its own
+        // member.
+        let constant_member = t.constant(kind.member_width(width), 0);
+        let (abs, member) = match kind {
+            Kind::Tnum => (Abs::Tnum(t.tnum_input(&name, width)), constant_member),
+            Kind::UInt => (Abs::UInt(t.uinterval_input(&name, width)), constant_member),
+            Kind::SInt => (Abs::SInt(t.sinterval_input(&name, width)), constant_member),
+            Kind::Scalar => (Abs::scalar(t.scalar_input(&name)), constant_member),
+            Kind::Word(w) => {
+                let bits = match w {
+                    WordWidth::Op => width,
+                    WordWidth::Bits(b) => b,
+                };
+                let word = t.input(&name, bits);
+                (Abs::Word(word.clone()), word)
+            }
+        };
+        members.push(member);
+        args.push(abs);
+    }
+    let eval = op.eval_traced(width, &args, &members);
+    let name = op.name();
+    let built = match eval.result {
+        Abs::Tnum(r) => t.finish_tnum(name, &[r]),
+        Abs::UInt(r) => t.finish_uinterval(name, &[r]),
+        Abs::SInt(r) => t.finish_sinterval(name, &[r]),
+        Abs::Scalar { state, .. } => t.finish_scalar(name, &[state]),
+        Abs::Word(_) => return None,
+    };
+    built.ok()
+}
