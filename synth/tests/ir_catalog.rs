@@ -5,7 +5,7 @@
 
 use absint::domain::interval::{SInterval, UInterval};
 use absint::domain::tnum::Tnum;
-use absint::word::{Bv, Word};
+use absint::word::Bv;
 use synth::catalog::{Abs, Catalog, Kind, WordWidth};
 use synth::ir::library::from_catalog;
 use synth::ir::trace::scalar_fields;
