@@ -350,20 +350,50 @@ pub fn prove_z3(op: &dyn Operator, width: u32, timeout: Duration) -> Verdict {
         .flat_map(|(a, x)| [a.well_formed(), a.contains(x)])
         .collect();
     assumptions.push(e.pre.clone());
-    let sound = e
-        .result
-        .contains(&e.concrete)
-        .and(&e.result.well_formed())
-        .and(&e.post);
-    let s = solver(timeout);
-    for a in &assumptions {
-        s.assert(&a.0);
+    // Soundness is a conjunction; for an interval result its conjuncts (each bound, then
+    // well-formedness and the extra obligation) are proved as separate queries — valid iff every
+    // one is — which z3 settles much faster than the conjunction (uint.sub at 64 bits: 9.6 s as
+    // one query). Each query gets what is left of the budget.
+    let obligations: Vec<Z3Bool> = match &e.result {
+        Abs::UInt(i) => vec![
+            i.lo.bvule(&e.concrete),
+            e.concrete.bvule(&i.hi),
+            e.result.well_formed().and(&e.post),
+        ],
+        Abs::SInt(i) => vec![
+            i.lo.bvsle(&e.concrete),
+            e.concrete.bvsle(&i.hi),
+            e.result.well_formed().and(&e.post),
+        ],
+        _ => vec![e
+            .result
+            .contains(&e.concrete)
+            .and(&e.result.well_formed())
+            .and(&e.post)],
+    };
+    let mut refuted = None;
+    for obligation in &obligations {
+        let left = timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Verdict::Unknown(format!("timeout after {}s", timeout.as_secs()));
+        }
+        let s = solver(left);
+        for a in &assumptions {
+            s.assert(&a.0);
+        }
+        s.assert(obligation.0.not());
+        match decide(&s, timeout, started) {
+            Ok(None) => continue,
+            Err(reason) => return Verdict::Unknown(reason),
+            Ok(Some(model)) => {
+                refuted = Some(model);
+                break;
+            }
+        }
     }
-    s.assert(sound.0.not());
-    match decide(&s, timeout, started) {
-        Ok(None) => Verdict::Valid,
-        Err(reason) => Verdict::Unknown(reason),
-        Ok(Some(model)) => {
+    match refuted {
+        None => Verdict::Valid,
+        Some(model) => {
             let read: Option<(Vec<Abs<Bv>>, Vec<Bv>)> = args
                 .iter()
                 .zip(&members)
