@@ -356,13 +356,13 @@ pub fn prove_z3(op: &dyn Operator, width: u32, timeout: Duration) -> Verdict {
     // one query). Each query gets what is left of the budget.
     let obligations: Vec<Z3Bool> = match &e.result {
         Abs::UInt(i) => vec![
-            i.lo.bvule(&e.concrete),
-            e.concrete.bvule(&i.hi),
+            i.above_lo(&e.concrete),
+            i.below_hi(&e.concrete),
             e.result.well_formed().and(&e.post),
         ],
         Abs::SInt(i) => vec![
-            i.lo.bvsle(&e.concrete),
-            e.concrete.bvsle(&i.hi),
+            i.above_lo(&e.concrete),
+            i.below_hi(&e.concrete),
             e.result.well_formed().and(&e.post),
         ],
         _ => vec![e

@@ -237,9 +237,20 @@ impl<W: Word> UInterval<W> {
         self.lo.bvule(&self.hi)
     }
 
-    /// Is `x ∈ γ(self)`?
+    /// Is `x ∈ γ(self)`? The conjunction of [`Self::above_lo`] and [`Self::below_hi`].
     pub fn contains(&self, x: &W) -> W::Bool {
-        self.lo.bvule(x).and(&x.bvule(&self.hi))
+        self.above_lo(x).and(&self.below_hi(x))
+    }
+
+    /// Does `x` respect the lower bound (`lo ≤ x`)? One half of [`Self::contains`], which
+    /// soundness proofs ask separately.
+    pub fn above_lo(&self, x: &W) -> W::Bool {
+        self.lo.bvule(x)
+    }
+
+    /// Does `x` respect the upper bound (`x ≤ hi`)? The other half of [`Self::contains`].
+    pub fn below_hi(&self, x: &W) -> W::Bool {
+        x.bvule(&self.hi)
     }
 
     /// Is γ(other) ⊆ γ(self)?
@@ -569,9 +580,20 @@ impl<W: Word> SInterval<W> {
         self.lo.bvsle(&self.hi)
     }
 
-    /// Is `x ∈ γ(self)`?
+    /// Is `x ∈ γ(self)`? The conjunction of [`Self::above_lo`] and [`Self::below_hi`].
     pub fn contains(&self, x: &W) -> W::Bool {
-        self.lo.bvsle(x).and(&x.bvsle(&self.hi))
+        self.above_lo(x).and(&self.below_hi(x))
+    }
+
+    /// Does `x` respect the lower bound (`lo ≤ x`)? One half of [`Self::contains`], which
+    /// soundness proofs ask separately.
+    pub fn above_lo(&self, x: &W) -> W::Bool {
+        self.lo.bvsle(x)
+    }
+
+    /// Does `x` respect the upper bound (`x ≤ hi`)? The other half of [`Self::contains`].
+    pub fn below_hi(&self, x: &W) -> W::Bool {
+        x.bvsle(&self.hi)
     }
 
     /// Is γ(other) ⊆ γ(self)?
