@@ -1,10 +1,13 @@
 //! Throughput of the corpus pipeline, in programs per second: boundary seeds generated and
 //! labelled by the kernel model (with their concrete run), the killer search over the whole
-//! unsound suite, and checking cases against the running kernel (load at log level 2, compare
-//! the labels, test run). `cargo bench -p fuzz --bench corpus`.
+//! unsound suite (the catalog's operators and the rejected synthesis candidates of the bundled
+//! records), lifting those records (parse, deduplicate, check at 64 bits), and checking cases
+//! against the running kernel (load at log level 2, compare the labels, test run).
+//! `cargo bench -p fuzz --bench corpus`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use fuzz::corpus::{check, killers, seeds, suite::Suite};
+use fuzz::corpus::{check, killers, seeds, suite::Suite, synthesis};
+use std::time::Duration;
 
 /// Cases per iteration.
 const BATCH: usize = 64;
@@ -24,7 +27,21 @@ fn corpus(c: &mut Criterion) {
         })
     });
 
-    let suite = Suite::unsound();
+    let records = synthesis::bundled();
+    group.throughput(Throughput::Elements(records.rejected.len() as u64));
+    group.bench_function("lift_synthesis_records", |b| {
+        b.iter(|| {
+            synthesis::build(&records, Duration::from_secs(20))
+                .rejected
+                .len()
+        })
+    });
+
+    let mut suite = Suite::unsound();
+    let lifted = synthesis::build(&records, Duration::from_secs(20));
+    suite
+        .operators
+        .extend(lifted.unsound64().map(|r| r.operator.clone()));
     group.throughput(Throughput::Elements(suite.operators.len() as u64));
     group.bench_function("emit_killers_whole_suite", |b| {
         b.iter(|| {

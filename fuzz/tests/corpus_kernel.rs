@@ -59,6 +59,8 @@ fn a_small_corpus_is_confirmed_by_the_kernel() {
         seed: 7,
         witnesses_per_operator: 2,
         out: dir.clone(),
+        synthesis: Some(fuzz::corpus::synthesis::bundled()),
+        z3_timeout: std::time::Duration::from_secs(20),
     };
     let (cases, summary) = emit(&options, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.survivors.is_empty(), "{:?}", summary.survivors);

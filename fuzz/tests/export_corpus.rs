@@ -41,6 +41,8 @@ fn generated_killers_and_witnesses_export_load_and_compile() {
         seed: 1,
         witnesses_per_operator: 2,
         out,
+        synthesis: Some(fuzz::corpus::synthesis::bundled()),
+        z3_timeout: std::time::Duration::from_secs(20),
     };
     let (cases, _) = emit(&options, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
     assert!(!cases.is_empty());

@@ -3,9 +3,15 @@
 //! `vernier fuzz emit --kinds killers,witnesses,seeds --formats jsonl,raw,elf,selftest,conformance,syzkaller
 //! --count N --seed S --out DIR` writes a corpus: a mutant-killer for every unsound operator of
 //! the suite, precision witnesses for the precise operators, and boundary seeds up to N cases in
-//! all; the canonical records always go to `DIR/jsonl/corpus.jsonl` and the suite to
-//! `DIR/suite.json`. It prints a summary: cases per kind, the kill rate, the killers' lengths
-//! and the time.
+//! all; the canonical records always go to `DIR/jsonl/corpus.jsonl`, the suite to
+//! `DIR/suite.json` and the summary to `DIR/summary.json`. The unsound suite is the catalog's
+//! operators plus the candidates synthesis rejected: by default the bundled records of the
+//! synthesis search with seed 1; `--synthesis` runs that search now with `--seed` (no z3
+//! proofs; 27 to 49 s here, which is why it is not the default); `--rejected FILE...` adds the
+//! `rejected.jsonl` files `vernier synth --out` wrote; `--no-synthesis` leaves synthesis out.
+//! The synthesized operators themselves join the precise suite. It prints a summary: cases per
+//! kind, the kill rate by origin, the killers' lengths, the synthesis candidates that no 64-bit
+//! program can kill, the operators that do not lift and why, and the time.
 //!
 //! `vernier fuzz check DIR` loads every case of `DIR/jsonl/corpus.jsonl` into the running kernel
 //! and compares its verdict, states and processed count with the labels, and the return value of
@@ -20,6 +26,7 @@ use fuzz::corpus::check::{self, Aspect};
 use fuzz::corpus::emit::{self, EmitOptions};
 use fuzz::corpus::export::{self, Format};
 use fuzz::corpus::record::CaseKind;
+use fuzz::corpus::synthesis::SynthesisRecords;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -49,6 +56,20 @@ pub enum FuzzCommand {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// Run the synthesis search of every target now (seed `--seed`, no z3 proofs; half a
+        /// minute or more) instead of using the bundled records of seed 1.
+        #[arg(long)]
+        synthesis: bool,
+        /// Rejected candidates written by `vernier synth --out` (`rejected.jsonl`), added to
+        /// the suite (instead of the bundled records unless `--synthesis` is given too).
+        #[arg(long, num_args = 1..)]
+        rejected: Vec<PathBuf>,
+        /// Leave synthesis out (the catalog suite only).
+        #[arg(long, conflicts_with_all = ["synthesis", "rejected"])]
+        no_synthesis: bool,
+        /// Seconds of z3 for each rejected candidate that sampling does not refute at 64 bits.
+        #[arg(long, default_value_t = 20.0)]
+        z3_timeout: f64,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
@@ -105,6 +126,10 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
             seed,
             witnesses,
             out: dir,
+            synthesis,
+            rejected,
+            no_synthesis,
+            z3_timeout,
             quiet,
         } => {
             let kinds = kinds
@@ -119,6 +144,35 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
                         .map_err(|e| Failure::Input(format!("--formats: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if !(*z3_timeout > 0.0 && z3_timeout.is_finite()) {
+                return Err(Failure::Input(format!(
+                    "--z3-timeout: expected a positive number of seconds, found {z3_timeout}"
+                )));
+            }
+            let records = if *no_synthesis {
+                None
+            } else {
+                let mut records = SynthesisRecords::default();
+                if *synthesis {
+                    let bar = bar(13, *quiet, "synthesis targets");
+                    let mut n = 0;
+                    records.extend(fuzz::corpus::synthesis::search_all(*seed, &mut |t| {
+                        bar.set_message(t.to_string());
+                        bar.set_position(n);
+                        n += 1;
+                    }));
+                    bar.finish_and_clear();
+                } else if rejected.is_empty() {
+                    records.extend(fuzz::corpus::synthesis::bundled());
+                }
+                for path in rejected {
+                    records.extend(
+                        fuzz::corpus::synthesis::read_rejected(path)
+                            .map_err(|e| Failure::Input(format!("--rejected: {e}")))?,
+                    );
+                }
+                Some(records)
+            };
             let options = EmitOptions {
                 kinds,
                 formats,
@@ -126,6 +180,8 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
                 seed: *seed,
                 witnesses_per_operator: *witnesses,
                 out: dir.clone(),
+                synthesis: records,
+                z3_timeout: std::time::Duration::from_secs_f64(*z3_timeout),
             };
             let progress = bar(*count as u64, *quiet, "cases");
             let result = emit::emit(&options, &mut |stage, done| {
@@ -141,7 +197,7 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
             if s.operators > 0 {
                 writeln!(
                     out,
-                    "operators: {} unsound operators lifted into the register step ({} catalog operators do not lift)",
+                    "operators: {} unsound operators lifted into the register step (catalog operators not lifted: {})",
                     s.operators,
                     s.not_lifted.len()
                 )?;
@@ -153,6 +209,17 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
                     s.killed_invariant,
                     s.survivors.len()
                 )?;
+                for (origin, f) in &s.by_origin {
+                    writeln!(
+                        out,
+                        "  {origin:<10} {:>5.1}% of {} ({} by an unsafe program, {} only by an invariant violation, {} survived)",
+                        f.kill_rate(),
+                        f.operators,
+                        f.killed_unsafe,
+                        f.killed_invariant,
+                        f.survivors.len()
+                    )?;
+                }
                 let lengths: Vec<String> = s
                     .killer_lengths
                     .iter()
@@ -163,6 +230,47 @@ pub fn fuzz(command: &FuzzCommand, out: &mut dyn Write) -> Result<(), Failure> {
                     "killer lengths (instructions before the check: killers): {}",
                     lengths.join(", ")
                 )?;
+            }
+            if let Some(y) = &s.synthesis {
+                writeln!(out, "synthesis: {}", y.source)?;
+                if y.search_seconds > 0.0 {
+                    writeln!(out, "  search: {:.1} s", y.search_seconds)?;
+                }
+                writeln!(
+                    out,
+                    "  {} rejected records, {} duplicates at 64 bits, {} distinct: {} unsound at 64 bits (in the suite), {} unsound only below 64 bits or undecided ({:.1} s of checks)",
+                    y.records,
+                    y.duplicates,
+                    y.distinct,
+                    y.unsound_at_64,
+                    y.not_killable.len(),
+                    y.check_seconds
+                )?;
+                for u in &y.not_killable {
+                    writeln!(out, "    {}: {}; {}", u.name, u.at64, u.counterexample)?;
+                }
+                let none: Vec<&str> = y
+                    .synthesized_witnesses
+                    .iter()
+                    .filter(|(_, n)| **n == 0)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                writeln!(
+                    out,
+                    "  {} synthesized operators in the precise suite, {} with witnesses; none for {} (the kernel's operator is as precise there)",
+                    y.synthesized_witnesses.len(),
+                    y.synthesized_witnesses.len() - none.len(),
+                    if none.is_empty() { "-".to_string() } else { none.join(", ") }
+                )?;
+                for u in &y.unusable {
+                    writeln!(out, "  unusable: {u}")?;
+                }
+            }
+            if !s.not_lifted.is_empty() {
+                writeln!(out, "not lifted:")?;
+                for n in &s.not_lifted {
+                    writeln!(out, "  {}: {}", n.name, n.reason)?;
+                }
             }
             for (f, n) in &s.files {
                 writeln!(out, "  {f:<12} {n:>7} files")?;

@@ -1,5 +1,7 @@
 //! `vernier synth`: synthesize a sound, precise abstract operator, or every target (`--all`).
 //!
+//! Targets of the term search (CEGIS) and targets of the meet search (`tnum.mul`, division and
+//! remainder: the meet of sound pieces, `synth::synthesis::meet`) share the command.
 //! Prints the operator's IR and its report; with `--out DIR` also writes `OP.ir`, `OP.json`,
 //! `OP.c`, `OP.rs`, `report.md`, `report.json`, `precision.svg` and `rejected.jsonl` there.
 
@@ -7,6 +9,7 @@ use super::Failure;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use synth::synthesis::meet::{self, MeetConfig, MeetSynthesis, MeetTarget};
 use synth::synthesis::report::{default_grid_width, table, Report};
 use synth::synthesis::suite::write_jsonl;
 use synth::synthesis::{cegis, targets, Config, Status, Synthesis, Target};
@@ -17,7 +20,8 @@ pub struct SynthArgs {
     /// The abstract domain (`tnum`, `uint`, `sint`).
     #[arg(long)]
     pub domain: Option<String>,
-    /// The operation (`add`, `sub`, `and`, `or`, `xor`, `neg`, `lshift`, `rshift`, `arshift`).
+    /// The operation (`add`, `sub`, `and`, `or`, `xor`, `neg`, `lshift`, `rshift`, `arshift`;
+    /// meet of sound pieces: `mul` on tnums, `udiv`, `urem` on uint, `sdiv`, `srem` on sint).
     #[arg(long)]
     pub op: Option<String>,
     /// Run every target and print one table.
@@ -37,9 +41,22 @@ pub struct SynthArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Width of the exhaustive precision grid of the report (default: 8 for tnums, 6 for
-    /// intervals; 0: no grid).
+    /// intervals; 0: no grid). For `tnum.mul`, the bits of the members of 64-bit tnums
+    /// (default 7).
     #[arg(long)]
     pub grid_width: Option<u32>,
+    /// Meet search: stop adding pieces once this share (0 to 1) of the selection grid is
+    /// exact (default: add pieces while one helps).
+    #[arg(long)]
+    pub target_share: Option<f64>,
+    /// Meet search: keep pieces that are sound on the exhaustive checks but not proved at every
+    /// proof width (the result is then reported unproved); by default such a piece is excluded
+    /// and the selection runs again without it.
+    #[arg(long)]
+    pub keep_unproved: bool,
+    /// Meet search: seconds of z3 for each proof of a piece.
+    #[arg(long, default_value_t = 60.0)]
+    pub z3_timeout: f64,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -53,12 +70,19 @@ fn names() -> String {
     targets::all()
         .iter()
         .map(|t| t.name())
+        .chain(meet::targets().iter().map(|t| t.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// What the flags name: a target of the term search or of the meet search.
+enum Named {
+    Terms(Target),
+    Meet(MeetTarget),
+}
+
 /// The target the flags name.
-fn target_of(args: &SynthArgs) -> Result<Target, Failure> {
+fn target_of(args: &SynthArgs) -> Result<Named, Failure> {
     let (Some(domain), Some(op)) = (&args.domain, &args.op) else {
         return Err(input(format!(
             "vernier synth: give --domain and --op, or --all (targets: {})",
@@ -70,12 +94,119 @@ fn target_of(args: &SynthArgs) -> Result<Target, Failure> {
             "--domain {domain}: unknown domain (known: tnum, uint, sint)"
         )));
     }
-    targets::by_name(domain, op).ok_or_else(|| {
+    if let Some(t) = targets::by_name(domain, op) {
+        return Ok(Named::Terms(t));
+    }
+    meet::by_name(domain, op).map(Named::Meet).ok_or_else(|| {
         input(format!(
             "--op {op}: no synthesis target {domain}.{op} (targets: {})",
             names()
         ))
     })
+}
+
+fn meet_config(args: &SynthArgs, t: &MeetTarget) -> Result<MeetConfig, Failure> {
+    if let Some(s) = args.target_share {
+        if !(s.is_finite() && s > 0.0 && s <= 1.0) {
+            return Err(input(format!(
+                "--target-share {s}: must be a share in (0, 1]"
+            )));
+        }
+    }
+    let z = args.z3_timeout;
+    if !(z.is_finite() && z > 0.0) {
+        return Err(input(format!(
+            "--z3-timeout {z}: must be a positive number of seconds"
+        )));
+    }
+    let report_grid = match args.grid_width {
+        Some(0) | None => None,
+        Some(w) => {
+            let mut g = t.report_grid;
+            if g.width == 64 {
+                g.input_bits = w;
+            } else {
+                g.width = w;
+                g.input_bits = w;
+            }
+            Some(g)
+        }
+    };
+    Ok(MeetConfig {
+        target_share: args.target_share,
+        prove_widths: if args.width == 64 {
+            vec![64, 32]
+        } else {
+            vec![32]
+        },
+        report_grid,
+        measure: args.grid_width != Some(0),
+        proved_only: !args.keep_unproved,
+        z3_timeout: Duration::from_secs_f64(z),
+        ..MeetConfig::default()
+    })
+}
+
+fn run_meet(
+    args: &SynthArgs,
+    t: &MeetTarget,
+    bar: &indicatif::ProgressBar,
+) -> Result<MeetSynthesis, Failure> {
+    let cfg = meet_config(args, t)?;
+    bar.set_prefix(t.name());
+    let stop = || fuzz::interrupt::requested();
+    Ok(meet::search_with(t, &cfg, Some(&stop), &mut |m| {
+        bar.set_message(m.to_string())
+    }))
+}
+
+/// Write a meet search's operator and report to `dir`.
+fn write_meet_outputs(dir: &Path, op: &str, s: &MeetSynthesis, width: u32) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| input(format!("--out {}: cannot create it: {e}", dir.display())))?;
+    if let Some(ir) = s.ir(width) {
+        write_ir(dir, op, &ir)?;
+    }
+    write_file(dir, "report.md", &meet::report::to_markdown(s))?;
+    let json = serde_json::to_string_pretty(s)
+        .map_err(|e| Failure::Finding(format!("cannot serialize the report: {e}")))?;
+    write_file(dir, "report.json", &json)?;
+    if let Some(g) = &s.report {
+        let title = format!(
+            "{}: distance to the best transformer, {}-bit elements with {}-bit members",
+            s.target, g.width, g.input_bits
+        );
+        write_file(
+            dir,
+            "precision.svg",
+            &synth::emit::svg::histogram(&title, &g.histogram, "bits of imprecision"),
+        )?;
+    }
+    let mut jsonl = Vec::new();
+    write_jsonl(s.suite.records(), &mut jsonl)?;
+    write_file(dir, "rejected.jsonl", &String::from_utf8_lossy(&jsonl))?;
+    Ok(())
+}
+
+/// Write `OP.ir`, `OP.json`, `OP.c` and `OP.rs`.
+fn write_ir(dir: &Path, op: &str, ir: &synth::ir::Operator) -> Result<(), Failure> {
+    write_file(dir, &format!("{op}.ir"), &ir.to_text())?;
+    let json = serde_json::to_string_pretty(ir)
+        .map_err(|e| Failure::Finding(format!("cannot serialize the IR: {e}")))?;
+    write_file(dir, &format!("{op}.json"), &json)?;
+    match synth::emit::c::function(ir) {
+        Ok(code) => write_file(dir, &format!("{op}.c"), &code)?,
+        Err(e) => write_file(
+            dir,
+            &format!("{op}.c"),
+            &format!("/* not emitted: {e} */\n"),
+        )?,
+    }
+    match synth::emit::rust::function(ir) {
+        Ok(code) => write_file(dir, &format!("{op}.rs"), &code)?,
+        Err(e) => write_file(dir, &format!("{op}.rs"), &format!("// not emitted: {e}\n"))?,
+    }
+    Ok(())
 }
 
 fn config(args: &SynthArgs) -> Result<Config, Failure> {
@@ -156,22 +287,7 @@ fn write_outputs(dir: &Path, s: &Synthesis, report: &Report, width: u32) -> Resu
         let ir = c
             .operator(&s.target, &s.target.name(), width)
             .map_err(|e| Failure::Finding(format!("the result does not lower to IR: {e}")))?;
-        write_file(dir, &format!("{op}.ir"), &ir.to_text())?;
-        let json = serde_json::to_string_pretty(&ir)
-            .map_err(|e| Failure::Finding(format!("cannot serialize the IR: {e}")))?;
-        write_file(dir, &format!("{op}.json"), &json)?;
-        match synth::emit::c::function(&ir) {
-            Ok(code) => write_file(dir, &format!("{op}.c"), &code)?,
-            Err(e) => write_file(
-                dir,
-                &format!("{op}.c"),
-                &format!("/* not emitted: {e} */\n"),
-            )?,
-        }
-        match synth::emit::rust::function(&ir) {
-            Ok(code) => write_file(dir, &format!("{op}.rs"), &code)?,
-            Err(e) => write_file(dir, &format!("{op}.rs"), &format!("// not emitted: {e}\n"))?,
-        }
+        write_ir(dir, op, &ir)?;
     }
     write_file(dir, "report.md", &report.to_markdown())?;
     let json = serde_json::to_string_pretty(report)
@@ -216,18 +332,60 @@ pub fn synth(args: &SynthArgs, out: &mut dyn Write) -> Result<(), Failure> {
             }
             reports.push(report);
         }
+        let mut meets = Vec::new();
+        for t in meet::targets() {
+            if fuzz::interrupt::requested() {
+                break;
+            }
+            let s = run_meet(args, &t, &bar)?;
+            if let Some(dir) = &args.out {
+                write_meet_outputs(&dir.join(t.name()), t.op, &s, args.width)?;
+            }
+            meets.push(s);
+        }
         bar.finish_and_clear();
-        let text = table(&reports);
+        let mut text = table(&reports);
+        if !meets.is_empty() {
+            text.push_str("\nMeet of sound pieces:\n\n");
+            text.push_str(&meet::report::table(&meets));
+        }
         if let Some(dir) = &args.out {
             write_file(dir, "table.md", &text)?;
         }
         write!(out, "{text}")?;
         if fuzz::interrupt::requested() {
-            writeln!(out, "\n(interrupted after {} targets)", reports.len())?;
+            writeln!(
+                out,
+                "\n(interrupted after {} targets)",
+                reports.len() + meets.len()
+            )?;
         }
         return Ok(());
     }
-    let t = target_of(args)?;
+    let t = match target_of(args)? {
+        Named::Terms(t) => t,
+        Named::Meet(t) => {
+            fuzz::interrupt::install();
+            let bar = spinner(args.quiet);
+            let s = run_meet(args, &t, &bar)?;
+            bar.finish_and_clear();
+            if let Some(ir) = s.ir(args.width) {
+                writeln!(out, "{}", ir.to_text())?;
+            }
+            write!(out, "{}", meet::report::to_markdown(&s))?;
+            if let Some(dir) = &args.out {
+                write_meet_outputs(dir, t.op, &s, args.width)?;
+            }
+            return match s.status {
+                Status::Proved => Ok(()),
+                other => Err(Failure::Finding(format!(
+                    "{}: {} (see the report above)",
+                    t.name(),
+                    other.label()
+                ))),
+            };
+        }
+    };
     fuzz::interrupt::install();
     let bar = spinner(args.quiet);
     let (s, report) = run_one(args, &t, &cfg, &bar);

@@ -73,7 +73,8 @@ fn select(args: &VerifyArgs, catalog: &Catalog) -> Result<Vec<Arc<dyn Operator>>
 }
 
 /// Check one operator: exhaustive at `n` bits, the inductive proof for the tnum
-/// multiplications ([`synth::induction::INDUCTIVE`]), else z3.
+/// multiplications ([`synth::induction::INDUCTIVE`]), the structured proof (lemma instances,
+/// [`synth::bounds_proof::STRUCTURED`]) for the interval operators that have one, else z3.
 fn check(
     op: &dyn Operator,
     args: &VerifyArgs,
@@ -91,21 +92,16 @@ fn check(
             verdict,
             elapsed: started.elapsed(),
         };
-        let lines = lemmas
-            .iter()
-            .map(|l| {
-                lemma_line(
-                    &l.name,
-                    l.verdict.label(),
-                    l.elapsed,
-                    match &l.verdict {
-                        Verdict::Unknown(r) => r,
-                        _ => "",
-                    },
-                )
-            })
-            .collect();
-        return (row, "inductive", lines);
+        return (row, "inductive", lemma_lines(&lemmas));
+    }
+    if let Some(lemmas) = synth::bounds_proof::structured_proof(op.name(), args.width, timeout) {
+        let row = Row {
+            op: op.name().to_string(),
+            width: args.width,
+            verdict: synth::bounds_proof::verdict(&lemmas),
+            elapsed: started.elapsed(),
+        };
+        return (row, "lemmas", lemma_lines(&lemmas));
     }
     (verify::prove_row(op, args.width, timeout), "z3", Vec::new())
 }
@@ -233,7 +229,8 @@ fn run_all(
                     writeln!(out, "    {line}")?;
                 }
             }
-            if args.compositional {
+            // A structured proof's lemmas are its justification: always printed.
+            if args.compositional || how == "lemmas" {
                 for line in &lemma_lines {
                     writeln!(out, "{line}")?;
                 }
@@ -243,6 +240,24 @@ fn run_all(
         bar.inc(1);
     }
     Ok((findings, None))
+}
+
+/// The lines of a composite proof's lemmas.
+fn lemma_lines(lemmas: &[verify::Lemma]) -> Vec<String> {
+    lemmas
+        .iter()
+        .map(|l| {
+            lemma_line(
+                &l.name,
+                l.verdict.label(),
+                l.elapsed,
+                match &l.verdict {
+                    Verdict::Unknown(r) => r,
+                    _ => "",
+                },
+            )
+        })
+        .collect()
 }
 
 /// One indented lemma line: name, verdict, time and the reason of an unknown.

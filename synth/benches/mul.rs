@@ -10,12 +10,19 @@
 //! and a plain `u64` transcription of the same algorithm, which is what a kernel would compile.
 //! The transcriptions live here only; before measuring, they are checked equal to the generic
 //! code on every input pair of both sets.
+//!
+//! Last, the operator the meet search chooses (`vernier synth --domain tnum --op mul`,
+//! `synth::synthesis::meet`, run here without proofs) against the kernel's, both as catalog
+//! operators (`Operator::eval_bv`, dynamic dispatch on `Bv` words, as the search measures
+//! them); its pieces are printed first.
 
 use absint::domain::tnum::Tnum;
 use absint::word::Bv;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
+use synth::catalog::{Abs, Catalog, Operator};
 use synth::pieces::mul::{precise, precise_max};
+use synth::synthesis::meet::{self, MeetConfig};
 
 /// A plain tnum: (value, mask).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,5 +218,54 @@ fn per_call(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, per_call);
+fn searched(c: &mut Criterion) {
+    let target = meet::by_name("tnum", "mul").expect("tnum.mul is a meet target");
+    let cfg = MeetConfig {
+        prove_widths: vec![],
+        measure: false,
+        ..MeetConfig::default()
+    };
+    let s = meet::search(&target, &cfg);
+    println!("meet search's tnum.mul: {}", s.selected.join(" ∧ "));
+    let Some(ours) = s.operator.clone() else {
+        println!("the search found no operator");
+        return;
+    };
+    let Some(kernel) = Catalog::reference().get("tnum.mul").cloned() else {
+        return;
+    };
+    for (label, set) in [
+        ("random 64-bit", inputs(1, u64::MAX)),
+        ("8-bit members", inputs(2, 0xff)),
+    ] {
+        let args: Vec<[Abs<Bv>; 2]> = set
+            .iter()
+            .map(|&(a, b)| [Abs::Tnum(generic(a)), Abs::Tnum(generic(b))])
+            .collect();
+        let members = [Bv::new(64, 0), Bv::new(64, 0)];
+        let mut g = c.benchmark_group(format!("mul as catalog operators, {label}, 1024 calls"));
+        g.throughput(Throughput::Elements(set.len() as u64));
+        for (name, op) in [
+            ("kernel tnum.mul", kernel.clone()),
+            (
+                "meet search's tnum.mul",
+                ours.clone() as std::sync::Arc<dyn Operator>,
+            ),
+        ] {
+            g.bench_function(name, |bch| {
+                bch.iter(|| {
+                    args.iter()
+                        .map(|a| match op.eval_bv(64, black_box(a), &members).result {
+                            Abs::Tnum(t) => t.m(),
+                            _ => 0,
+                        })
+                        .fold(0, |x, y| x ^ y)
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, per_call, searched);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! Time of the 64-bit soundness proofs that z3 decides within seconds, of the inductive proofs
-//! of the three tnum multiplications at 64 bits, and of refuting the historical operators (random search, then
+//! of the three tnum multiplications at 64 bits, of the structured (lemma-instance) proofs of
+//! the interval multiplications, divisions and remainders at 64 bits, and of refuting the historical operators (random search, then
 //! z3 alone for CVE-2020-8835).
 //!
 //! Run with `cargo bench -p synth --bench proofs`. Operators whose proofs time out are listed
@@ -7,6 +8,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::Duration;
+use synth::bounds_proof::{self, structured_proof};
 use synth::catalog::Catalog;
 use synth::induction::{inductive_proof, INDUCTIVE};
 use synth::verify::{combine, prove, prove_z3, Verdict};
@@ -30,6 +32,9 @@ const PROVED_AT_64: &[&str] = &[
     "kernel.alu64.div",
 ];
 
+/// Structured proofs that take seconds at 64 bits (`synth::bounds_proof`).
+const STRUCTURED_AT_64: &[&str] = &["uint.mul", "sint.mul", "uint.udiv", "uint.urem"];
+
 const BUDGET: Duration = Duration::from_secs(300);
 
 fn proofs(c: &mut Criterion) {
@@ -49,6 +54,14 @@ fn proofs(c: &mut Criterion) {
             b.iter(|| {
                 let lemmas = inductive_proof(name, 64, BUDGET).unwrap_or_default();
                 assert!(!lemmas.is_empty() && combine(&lemmas).is_valid())
+            })
+        });
+    }
+    for name in STRUCTURED_AT_64 {
+        group.bench_function(format!("{name} (lemmas)"), |b| {
+            b.iter(|| {
+                let lemmas = structured_proof(name, 64, BUDGET).unwrap_or_default();
+                assert!(!lemmas.is_empty() && bounds_proof::verdict(&lemmas).is_valid())
             })
         });
     }

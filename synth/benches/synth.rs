@@ -6,12 +6,18 @@
 //! default), fingerprint pruning with egg merging candidates up to size 2 before evaluation,
 //! and no pruning at all (the bank is then cut at `max_terms`). Then criterion times the
 //! search and the CEGIS checks (no z3) per target, with criterion's minimum sample size.
+//!
+//! The meet targets (`synth::synthesis::meet`: `tnum.mul`, division and remainder) follow: one
+//! table of the search without proofs (pieces in the pool, enumerated, rejected, selected, the
+//! steps of the selection path, check and selection times), then criterion's time for the
+//! search without z3 and without the report grid.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use synth::synthesis::enumerate::{Bank, EnumConfig};
 use synth::synthesis::examples::Examples;
+use synth::synthesis::meet::{self, MeetConfig};
 use synth::synthesis::{synthesize, targets, Config};
 
 const DONE_WHEN: [(&str, &str); 7] = [
@@ -56,6 +62,48 @@ fn counts() {
     }
 }
 
+/// The meet search without proofs or report grid.
+fn meet_config() -> MeetConfig {
+    MeetConfig {
+        prove_widths: vec![],
+        measure: false,
+        ..MeetConfig::default()
+    }
+}
+
+fn meet_counts() {
+    println!("| meet target | pieces considered | enumerated | rejected | selected | path steps | exact (selection grid) | checks | selection | total |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for t in meet::targets() {
+        let s = meet::search(&t, &meet_config());
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {:.3}% | {:.2} s | {:.2} s | {:.2} s |",
+            s.target,
+            s.pool.len(),
+            s.enumerated,
+            s.pool.iter().filter(|p| p.check != "sound").count(),
+            s.selected.join(" ∧ "),
+            s.path.len(),
+            s.selection.as_ref().map_or(0.0, |f| f.exact_percent),
+            s.check_seconds,
+            s.search_seconds,
+            s.total_seconds,
+        );
+    }
+}
+
+fn meets(c: &mut Criterion) {
+    meet_counts();
+    let mut g = c.benchmark_group("meet search without z3");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for t in meet::targets() {
+        g.bench_function(t.name(), |b| {
+            b.iter(|| black_box(meet::search(&t, &meet_config()).selected.len()))
+        });
+    }
+    g.finish();
+}
+
 fn search(c: &mut Criterion) {
     counts();
     let mut g = c.benchmark_group("synthesis without z3");
@@ -73,5 +121,5 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, search);
+criterion_group!(benches, search, meets);
 criterion_main!(benches);

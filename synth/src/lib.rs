@@ -4,6 +4,7 @@
 //! proofs, and on concrete words for exhaustive checks and precision grids.
 #![warn(missing_docs)]
 
+pub mod bounds_proof;
 pub mod catalog;
 pub mod emit;
 pub mod historical;

@@ -166,6 +166,53 @@ fn decide(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Outcome 
     }
 }
 
+/// [`decide`] on the generalised query: products and unsigned-overflow tests opaque, with
+/// Ackermann's constraints ([`crate::bounds_proof`]). Unsatisfiable generalised ⇒ valid; a model
+/// of it need not be a counterexample, so it is reported as unknown.
+fn decide_generalised(
+    assumptions: &[Z3Bool],
+    claim: &Z3Bool,
+    terms: &[Z3Word],
+    timeout: Duration,
+) -> Outcome {
+    let started = Instant::now();
+    let (hyps, goal) = crate::bounds_proof::generalise(
+        assumptions,
+        claim,
+        terms,
+        crate::bounds_proof::PRODUCTS,
+        true,
+    );
+    let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
+    let mut p = Params::new();
+    p.set_u32(
+        "timeout",
+        timeout.as_millis().min(u128::from(u32::MAX)) as u32,
+    );
+    s.set_params(&p);
+    for h in &hyps {
+        s.assert(h);
+    }
+    s.assert(goal.not());
+    match s.check() {
+        SatResult::Unsat => Outcome::Valid,
+        SatResult::Sat => Outcome::Unknown(
+            "the query with opaque products has a model (not necessarily a counterexample)".into(),
+        ),
+        SatResult::Unknown => {
+            let reason = s.get_reason_unknown().unwrap_or_else(|| "unknown".into());
+            if reason.contains("timeout")
+                || reason.contains("canceled")
+                || started.elapsed() >= timeout
+            {
+                Outcome::Unknown(format!("timeout after {}s", timeout.as_secs()))
+            } else {
+                Outcome::Unknown(reason)
+            }
+        }
+    }
+}
+
 fn timed(name: String, f: impl FnOnce() -> Outcome) -> Lemma {
     let t = Instant::now();
     let outcome = f();
@@ -419,6 +466,13 @@ pub fn prove_pre_split(
         // Per-part extra assumptions (tnum, u64, s64, u32, s32), added only to that part's
         // query so that each z3 query carries only the lemma instances it uses.
         let mut per_part: Vec<Vec<Z3Bool>> = vec![Vec::new(); 5];
+        // For the multiplications: the tnum product (the instance's and the step's own term) is
+        // opaque too, so that its 64-step loop is not bit-blasted.
+        let opaque: Option<Vec<Z3Word>> = uses_mul_lemmas(form).then(|| {
+            let t = given_dst.var_off.mul(&given_src.var_off);
+            vec![t.value, t.mask]
+        });
+        let is_mul = opaque.as_deref();
         if let KernelForm::AluX(w, AluOp::Mul) | KernelForm::AluK(w, AluOp::Mul) = form {
             // Instances of the multiplication lemmas ([`prove_mul_lemmas`], and `tnum.mul`'s
             // inductive proof): without them z3 must redo those proofs inside this query.
@@ -464,6 +518,7 @@ pub fn prove_pre_split(
                             &per_part,
                             &components(&outcome.state, &concrete),
                             timeout,
+                            is_mul,
                         ),
                         // With a fork, split on whether it happens: without it, the continued
                         // state alone (by domain); with it, either state (one query, small since
@@ -479,7 +534,7 @@ pub fn prove_pre_split(
                                 .or(&pushed.contains(&concrete));
                             let parts = components(&outcome.state, &concrete);
                             combine_parts(
-                                decide_all(&unforked, &per_part, &parts, timeout),
+                                decide_all(&unforked, &per_part, &parts, timeout, is_mul),
                                 decide(&forked, &either, timeout),
                             )
                         }
@@ -701,7 +756,7 @@ fn mul_instances(
 
 /// Ask z3 (its default solver, with nonlinear integer arithmetic) whether `claim` follows from
 /// `assumptions` within `timeout`.
-fn decide_int(assumptions: &[Bool], claim: &Bool, timeout: Duration) -> Outcome {
+pub(crate) fn decide_int(assumptions: &[Bool], claim: &Bool, timeout: Duration) -> Outcome {
     let started = Instant::now();
     let s = Solver::new();
     let mut p = Params::new();
@@ -754,9 +809,27 @@ fn decide_int(assumptions: &[Bool], claim: &Bool, timeout: Duration) -> Outcome 
 /// `x·y` lies between two of them (by 2), so the same holds. Those two steps are definitions, not
 /// asked of z3 (bit-blasting equalities of 64-bit products is what SAT does worst).
 pub fn prove_mul_lemmas(timeout: Duration) -> Vec<Lemma> {
+    let low = timed(
+        "mul low-half: lo(x·y) = lo(x)·lo(y), 64-bit words".into(),
+        || {
+            let (x, y) = (Z3Word::fresh("x", 64), Z3Word::fresh("y", 64));
+            let claim = x
+                .bvmul(&y)
+                .extract(31, 0)
+                .eq(&x.extract(31, 0).bvmul(&y.extract(31, 0)));
+            decide(&[], &claim, timeout)
+        },
+    );
+    vec![prove_umul_mono(timeout), prove_smul_box(timeout), low]
+}
+
+/// Lemma 1 of [`prove_mul_lemmas`], **umul-mono (ℤ)**: for integers `0 ≤ a ≤ x ≤ b`,
+/// `0 ≤ c ≤ y ≤ d`: `a·c ≤ x·y ≤ b·d` (no width; the instances at a width are
+/// [`umul_bounds_instance`]).
+pub fn prove_umul_mono(timeout: Duration) -> Lemma {
     let int = |n: &str| Int::fresh_const(n);
     let mul = |p: &Int, q: &Int| Int::mul(&[p.clone(), q.clone()]);
-    let umono = timed(
+    timed(
         "mul umul-mono (ℤ): 0 ≤ a ≤ x ≤ b, 0 ≤ c ≤ y ≤ d ⇒ a·c ≤ x·y ≤ b·d".into(),
         || {
             let (a, b, c, d, x, y) = (int("a"), int("b"), int("c"), int("d"), int("x"), int("y"));
@@ -773,8 +846,16 @@ pub fn prove_mul_lemmas(timeout: Duration) -> Vec<Lemma> {
             let claim = Bool::and(&[mul(&a, &c).le(&xy), xy.le(mul(&b, &d))]);
             decide_int(&hyps, &claim, timeout)
         },
-    );
-    let sbox = timed(
+    )
+}
+
+/// Lemma 2 of [`prove_mul_lemmas`], **smul-box (ℤ)**: for integers `a ≤ x ≤ b`, `c ≤ y ≤ d`,
+/// some corner product is `≤ x·y` and some is `≥ x·y` (the instances at a width are
+/// [`smul_bounds_instance`]).
+pub fn prove_smul_box(timeout: Duration) -> Lemma {
+    let int = |n: &str| Int::fresh_const(n);
+    let mul = |p: &Int, q: &Int| Int::mul(&[p.clone(), q.clone()]);
+    timed(
         "mul smul-box (ℤ): a ≤ x ≤ b, c ≤ y ≤ d ⇒ min(corners) ≤ x·y ≤ max(corners)".into(),
         || {
             let (a, b, c, d, x, y) = (int("a"), int("b"), int("c"), int("d"), int("x"), int("y"));
@@ -793,19 +874,7 @@ pub fn prove_mul_lemmas(timeout: Duration) -> Vec<Lemma> {
             let claim = Bool::and(&[lo.le(&xy), xy.le(&hi)]);
             decide_int(&hyps, &claim, timeout)
         },
-    );
-    let low = timed(
-        "mul low-half: lo(x·y) = lo(x)·lo(y), 64-bit words".into(),
-        || {
-            let (x, y) = (Z3Word::fresh("x", 64), Z3Word::fresh("y", 64));
-            let claim = x
-                .bvmul(&y)
-                .extract(31, 0)
-                .eq(&x.extract(31, 0).bvmul(&y.extract(31, 0)));
-            decide(&[], &claim, timeout)
-        },
-    );
-    vec![umono, sbox, low]
+    )
 }
 
 /// `x ∈ γ(s)` as its five conjuncts: tnum, u64, s64, u32 and s32 range (together exactly
@@ -823,11 +892,17 @@ fn components(s: &Scalar<Z3Word>, x: &Z3Word) -> Vec<Z3Bool> {
 
 /// Every claim under the same assumptions, one query each: valid when all are, a
 /// counterexample as soon as one has one, otherwise unknown (the first reason).
+///
+/// With `opaque_products`, every product and unsigned-overflow test, and the given terms (the
+/// tnum product's value and mask), are replaced by fresh variables first (with Ackermann's
+/// constraints: `synth::bounds_proof`'s generalisation), so that only the lemma instances
+/// speak about them.
 fn decide_all(
     assumptions: &[Z3Bool],
     per_part: &[Vec<Z3Bool>],
     claims: &[Z3Bool],
     timeout: Duration,
+    opaque_products: Option<&[Z3Word]>,
 ) -> Outcome {
     let names = ["tnum", "u64 range", "s64 range", "u32 range", "s32 range"];
     let mut unknown = None;
@@ -835,7 +910,11 @@ fn decide_all(
         let part = names.get(i).copied().unwrap_or("part");
         let mut a = assumptions.to_vec();
         a.extend(per_part.get(i).cloned().unwrap_or_default());
-        match decide(&a, c, timeout) {
+        let outcome = match opaque_products {
+            Some(terms) => decide_generalised(&a, c, terms, timeout),
+            None => decide(&a, c, timeout),
+        };
+        match outcome {
             Outcome::Valid => {}
             Outcome::Counterexample(m) => return Outcome::Counterexample(format!("{part}: {m}")),
             Outcome::Unknown(r) => {

@@ -213,7 +213,7 @@ fn width_error(op: &dyn Operator, width: u32) -> Option<Verdict> {
 }
 
 /// A fresh symbolic value of `kind` at `width` and a fresh member of it.
-fn fresh(kind: Kind, width: u32, tag: &str) -> (Abs<Z3Word>, Z3Word) {
+pub(crate) fn fresh(kind: Kind, width: u32, tag: &str) -> (Abs<Z3Word>, Z3Word) {
     let var = |field: &str, w: u32| Z3Word::fresh(&format!("{tag}_{field}"), w);
     match kind {
         Kind::Tnum => (
@@ -254,7 +254,7 @@ fn fresh(kind: Kind, width: u32, tag: &str) -> (Abs<Z3Word>, Z3Word) {
 }
 
 /// Read a symbolic value back from a model.
-fn read_back(abs: &Abs<Z3Word>, model: &z3::Model) -> Option<Abs<Bv>> {
+pub(crate) fn read_back(abs: &Abs<Z3Word>, model: &z3::Model) -> Option<Abs<Bv>> {
     let w = |x: &Z3Word| Some(Bv::new(x.width(), x.eval(model)?));
     let scalar = |s: &Scalar<Z3Word>| -> Option<Scalar<Bv>> {
         Some(Scalar {
@@ -279,7 +279,7 @@ fn read_back(abs: &Abs<Z3Word>, model: &z3::Model) -> Option<Abs<Bv>> {
 }
 
 /// A solver with the per-query budget.
-fn solver(timeout: Duration) -> Solver {
+pub(crate) fn solver(timeout: Duration) -> Solver {
     // The QF_BV solver bit-blasts; the default strategy is far slower on these formulas
     // (tnum.mul at 8 bits: timeout after 10s without it).
     let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
@@ -294,7 +294,11 @@ fn solver(timeout: Duration) -> Solver {
 
 /// Run `solver` on the asserted formula: unsat → `Ok(None)`, sat → `Ok(Some(model))`,
 /// unknown → `Err(reason)`.
-fn decide(s: &Solver, timeout: Duration, started: Instant) -> Result<Option<z3::Model>, String> {
+pub(crate) fn decide(
+    s: &Solver,
+    timeout: Duration,
+    started: Instant,
+) -> Result<Option<z3::Model>, String> {
     match s.check() {
         SatResult::Unsat => Ok(None),
         SatResult::Sat => s
@@ -393,31 +397,41 @@ pub fn prove_z3(op: &dyn Operator, width: u32, timeout: Duration) -> Verdict {
     }
     match refuted {
         None => Verdict::Valid,
-        Some(model) => {
-            let read: Option<(Vec<Abs<Bv>>, Vec<Bv>)> = args
-                .iter()
-                .zip(&members)
-                .map(|(a, x)| Some((read_back(a, &model)?, Bv::new(x.width(), x.eval(&model)?))))
-                .collect();
-            let Some((args, members)) = read else {
-                return Verdict::Unknown("sat, but the model could not be read back".into());
-            };
-            match concrete_violation(op, width, &args, &members) {
-                Some((violation, result, concrete)) => Verdict::Counterexample(Box::new(Cex {
-                    op: op.name().to_string(),
-                    width,
-                    args,
-                    members,
-                    result,
-                    concrete,
-                    violation,
-                })),
-                None => Verdict::Unknown(
-                    "z3's counterexample is not confirmed on concrete words (encoding mismatch)"
-                        .into(),
-                ),
-            }
-        }
+        Some(model) => confirm_model(op, width, &args, &members, &model),
+    }
+}
+
+/// The verdict of a satisfiable soundness query: the model's arguments and members read back
+/// and re-evaluated on concrete words; a counterexample only when that confirms a violation,
+/// otherwise unknown (the reason says the model was not confirmed).
+pub(crate) fn confirm_model(
+    op: &dyn Operator,
+    width: u32,
+    args: &[Abs<Z3Word>],
+    members: &[Z3Word],
+    model: &z3::Model,
+) -> Verdict {
+    let read: Option<(Vec<Abs<Bv>>, Vec<Bv>)> = args
+        .iter()
+        .zip(members)
+        .map(|(a, x)| Some((read_back(a, model)?, Bv::new(x.width(), x.eval(model)?))))
+        .collect();
+    let Some((args, members)) = read else {
+        return Verdict::Unknown("sat, but the model could not be read back".into());
+    };
+    match concrete_violation(op, width, &args, &members) {
+        Some((violation, result, concrete)) => Verdict::Counterexample(Box::new(Cex {
+            op: op.name().to_string(),
+            width,
+            args,
+            members,
+            result,
+            concrete,
+            violation,
+        })),
+        None => Verdict::Unknown(
+            "z3's counterexample is not confirmed on concrete words (encoding mismatch)".into(),
+        ),
     }
 }
 

@@ -6,6 +6,8 @@
 //! - [`program`]: the program layout (inputs, the instruction under test, a check).
 //! - [`label`]: a model's prediction for a program (the labels a record carries).
 //! - [`suite`]: catalog operators lifted into the register step, to run the model with them.
+//! - [`synthesis`]: the candidates synthesis rejected and the operators it synthesized, lifted.
+//! - [`helpers`]: the kernel's tnum helpers inside its step, one replaced (helper lifts).
 //! - [`search`]: the shared search for a program on which two models disagree.
 //! - [`killers`], [`witnesses`], [`seeds`]: the three kinds of cases.
 //! - [`emit`]: a whole corpus, with its summary; [`check`]: a corpus against the kernel.
@@ -14,6 +16,7 @@
 pub mod check;
 pub mod emit;
 pub mod export;
+pub mod helpers;
 pub mod killers;
 pub mod label;
 pub mod program;
@@ -21,4 +24,5 @@ pub mod record;
 pub mod search;
 pub mod seeds;
 pub mod suite;
+pub mod synthesis;
 pub mod witnesses;

@@ -54,6 +54,9 @@ pub enum Refine {
     Add(i32),
     /// `r s>>= 63`: `[-1, 0]`.
     SignSmear,
+    /// `r <<= k`: after the helper's 32-bit unknown and `k = 32`, the low half known zero and
+    /// the high half unknown (`var_off=(0x0; 0xffffffff00000000)`) in one instruction.
+    Lsh(u8),
     /// `wR = wR`: the low half, zero-extended.
     Zext32,
     /// `r = (sN) r`.
@@ -69,14 +72,35 @@ pub enum Input {
     Const(u64),
     /// An unknown value, then refinements.
     Unknown(Vec<Refine>),
+    /// The source only: the destination register itself (`r0 += r0`), no preparation of its own.
+    SameAsDst,
+}
+
+/// Does `value` need a scratch register (`ld_imm64`) as a 64-bit operand?
+pub fn needs_scratch(value: u64) -> bool {
+    i32::try_from(value as i64).is_err()
+}
+
+impl Refine {
+    /// Instructions it takes (a 64-bit constant that is not a sign-extended immediate costs one
+    /// `ld_imm64` more).
+    pub fn cost(self) -> usize {
+        match self {
+            Refine::And(m) | Refine::Or(m) => 1 + usize::from(needs_scratch(m)),
+            Refine::ExitIf(Width::W64, _, v) => 1 + usize::from(needs_scratch(v)),
+            _ => 1,
+        }
+    }
 }
 
 impl Input {
-    /// Instructions the preparation takes beyond loading the value (a rough cost).
+    /// Instructions the preparation takes (the helper call or load counted once per unknown;
+    /// a second unknown's copy is one more).
     pub fn cost(&self) -> usize {
         match self {
             Input::Const(_) => 1,
-            Input::Unknown(r) => 1 + r.len(),
+            Input::Unknown(r) => 1 + r.iter().map(|x| x.cost()).sum::<usize>(),
+            Input::SameAsDst => 0,
         }
     }
 }
@@ -251,6 +275,7 @@ fn refine(items: &mut Vec<Item>, r: Reg, step: Refine) {
         }
         Refine::Add(k) => items.push(Item::Plain(alu(AluOp::Add, Operand::Imm(k)))),
         Refine::SignSmear => items.push(Item::Plain(alu(AluOp::Arsh, Operand::Imm(63)))),
+        Refine::Lsh(k) => items.push(Item::Plain(alu(AluOp::Lsh, Operand::Imm(i32::from(k))))),
         Refine::Zext32 => items.push(Item::Plain(Insn::Mov {
             width: Width::W32,
             dst: r,
@@ -284,7 +309,8 @@ pub fn build(
     if form.reads_dst() {
         inputs.push((true, dst));
     }
-    if form.reads_src() {
+    let same_reg = form.reads_dst() && form.reads_src() && *src == Input::SameAsDst;
+    if form.reads_src() && !same_reg {
         inputs.push((false, src));
     }
     // Registers: unknowns first. With the helper, the first unknown stays in r0 and a second is
@@ -370,6 +396,7 @@ pub fn build(
         }
     }
     let (dst_reg, src_reg) = match (form.reads_dst(), form.reads_src()) {
+        (true, true) if same_reg => (regs[0], regs[0]),
         (true, true) => (regs[0], regs[1]),
         (true, false) => (regs[0], regs[0]),
         (false, true) => (reg(8), regs[0]),

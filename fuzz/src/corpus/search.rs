@@ -165,17 +165,23 @@ pub fn distinguishing_checks(kernel: &Scalar<Bv>, target: &Scalar<Bv>) -> Vec<Ch
             out.push(taken_unsafe(Width::W64, Cond::Ne, c));
         }
     }
+    // A 64-bit bound check works with any constant between the two models' bounds (the target
+    // decides it, the kernel does not): the target's bound, or the immediate closest to it.
     if t.umin.get() > k.umin.get() {
-        out.push(taken_unsafe(Width::W64, Cond::Lt, t.umin.get()));
+        let c = imm_between_unsigned(k.umin.get() + 1, t.umin.get(), t.umin.get());
+        out.push(taken_unsafe(Width::W64, Cond::Lt, c));
     }
     if t.umax.get() < k.umax.get() {
-        out.push(taken_unsafe(Width::W64, Cond::Gt, t.umax.get()));
+        let c = imm_between_unsigned(t.umax.get(), k.umax.get() - 1, t.umax.get());
+        out.push(taken_unsafe(Width::W64, Cond::Gt, c));
     }
     if t.smin.signed() > k.smin.signed() {
-        out.push(taken_unsafe(Width::W64, Cond::Slt, t.smin.get()));
+        let c = imm_between_signed(k.smin.signed() + 1, t.smin.signed(), t.smin.signed());
+        out.push(taken_unsafe(Width::W64, Cond::Slt, c as u64));
     }
     if t.smax.signed() < k.smax.signed() {
-        out.push(taken_unsafe(Width::W64, Cond::Sgt, t.smax.get()));
+        let c = imm_between_signed(t.smax.signed(), k.smax.signed() - 1, t.smax.signed());
+        out.push(taken_unsafe(Width::W64, Cond::Sgt, c as u64));
     }
     if t.u32_min.get() > k.u32_min.get() {
         out.push(taken_unsafe(Width::W32, Cond::Lt, t.u32_min.get()));
@@ -205,7 +211,47 @@ pub fn distinguishing_checks(kernel: &Scalar<Bv>, target: &Scalar<Bv>) -> Vec<Ch
             break;
         }
     }
+    // Checks against an immediate first: a 64-bit constant costs an `ld_imm64` before the check.
+    out.sort_by_key(|c| c.width == Width::W64 && super::program::needs_scratch(c.value));
     out
+}
+
+/// The values a 64-bit comparison takes as an immediate: sign-extended 32-bit ones.
+const IMM_LOW: u64 = 0x7fff_ffff;
+const IMM_HIGH: u64 = 0xffff_ffff_8000_0000;
+
+/// A value in `[lo, hi]` (unsigned, nonempty) that is an immediate, the closest to `prefer`
+/// (itself in the range); `prefer` when no immediate is in the range.
+fn imm_between_unsigned(lo: u64, hi: u64, prefer: u64) -> u64 {
+    if prefer <= IMM_LOW || prefer >= IMM_HIGH {
+        return prefer;
+    }
+    // `prefer` is between the two immediate blocks: the nearest block edge inside the range.
+    let below = (lo <= IMM_LOW).then_some(IMM_LOW);
+    let above = (hi >= IMM_HIGH).then_some(IMM_HIGH);
+    match (below, above) {
+        (Some(b), Some(a)) => {
+            if prefer - b <= a - prefer {
+                b
+            } else {
+                a
+            }
+        }
+        (Some(b), None) => b,
+        (None, Some(a)) => a,
+        (None, None) => prefer,
+    }
+}
+
+/// The same for a signed range (immediates are `[i32::MIN, i32::MAX]`, contiguous).
+fn imm_between_signed(lo: i64, hi: i64, prefer: i64) -> i64 {
+    let (imm_lo, imm_hi) = (i64::from(i32::MIN), i64::from(i32::MAX));
+    let (a, b) = (lo.max(imm_lo), hi.min(imm_hi));
+    if a > b {
+        prefer
+    } else {
+        prefer.clamp(a, b)
+    }
 }
 
 /// The kernel's and the target's verdicts on `p`, if they disagree as wanted.
@@ -369,6 +415,13 @@ pub fn inputs() -> Vec<Input> {
     }
     v.push(Input::Unknown(vec![Refine::SignSmear]));
     v.push(Input::Unknown(vec![Refine::Zext32]));
+    // The high half unknown, the low half known zero, in one instruction (the shape of the
+    // CVE-2021-3490 operands).
+    v.push(Input::Unknown(vec![Refine::Lsh(32)]));
+    // A 32-bit range moved by one: [1, 2^32], whose truncated bounds are [1, 0] (the shape of
+    // CVE-2020-8835). (The helper's result is a full 64-bit unknown to the verifier, so the
+    // low half is taken first.)
+    v.push(Input::Unknown(vec![Refine::Zext32, Refine::Add(1)]));
     for b in [8, 16, 32] {
         v.push(Input::Unknown(vec![Refine::SignExtend(b)]));
     }
@@ -427,6 +480,14 @@ pub fn step_forms(form: KernelForm) -> Vec<StepForm> {
 
 /// Every candidate `(form, dst, src)` for `forms`, cheapest first.
 pub fn candidates(forms: &[StepForm]) -> Vec<(StepForm, Input, Input)> {
+    candidates_with_cost(forms)
+        .into_iter()
+        .map(|(f, d, s, _)| (f, d, s))
+        .collect()
+}
+
+/// [`candidates`] with each one's preparation cost (instructions).
+pub fn candidates_with_cost(forms: &[StepForm]) -> Vec<(StepForm, Input, Input, usize)> {
     let ins = inputs();
     let mut out: Vec<(usize, usize, (StepForm, Input, Input))> = Vec::new();
     let none = Input::Const(0);
@@ -437,6 +498,12 @@ pub fn candidates(forms: &[StepForm]) -> Vec<(StepForm, Input, Input)> {
                 .iter()
                 .flat_map(|d| ins.iter().map(move |s| (d.clone(), s.clone())))
                 .filter(|(d, s)| matches!(d, Input::Unknown(_)) || matches!(s, Input::Unknown(_)))
+                // The register with itself (`r0 += r0`): one preparation for both operands.
+                .chain(
+                    ins.iter()
+                        .filter(|d| matches!(d, Input::Unknown(_)))
+                        .map(|d| (d.clone(), Input::SameAsDst)),
+                )
                 .collect(),
             (true, false) => ins.iter().map(|d| (d.clone(), none.clone())).collect(),
             (false, true) => ins.iter().map(|s| (none.clone(), s.clone())).collect(),
@@ -450,7 +517,9 @@ pub fn candidates(forms: &[StepForm]) -> Vec<(StepForm, Input, Input)> {
         }
     }
     out.sort_by_key(|(c, n, _)| (*c, *n));
-    out.into_iter().map(|(_, _, c)| c).collect()
+    out.into_iter()
+        .map(|(cost, _, (f, d, s))| (f, d, s, cost))
+        .collect()
 }
 
 /// The first `want` finds for `target` over `forms`, trying at most `budget` candidates.
@@ -463,8 +532,14 @@ pub fn search(
 ) -> Vec<Found> {
     let mut finds: Vec<Found> = Vec::new();
     let mut weak: Option<Found> = None;
-    for (f, d, s) in candidates(forms).into_iter().take(budget) {
-        for found in try_candidate(f, &d, &s, source, target, want - finds.len()) {
+    // Once `want` finds are in, the rest of the candidates of the same preparation cost are still
+    // tried, and the shortest programs kept (a cheaper preparation may need a longer check).
+    let mut cutoff: Option<usize> = None;
+    for (f, d, s, cost) in candidates_with_cost(forms).into_iter().take(budget) {
+        if cutoff.is_some_and(|c| cost > c) {
+            break;
+        }
+        for found in try_candidate(f, &d, &s, source, target, want) {
             match found.disagreement {
                 Disagreement::UnsafeAccepted => finds.push(found),
                 Disagreement::FalseReject => {
@@ -472,12 +547,72 @@ pub fn search(
                 }
             }
         }
-        if finds.len() >= want {
-            break;
+        if finds.len() >= want && cutoff.is_none() {
+            cutoff = Some(cost);
         }
     }
+    // Stable: among programs of one length, the first found.
+    finds.sort_by_key(|f| f.length_before_check);
+    finds.truncate(want);
     if finds.is_empty() {
         finds.extend(weak);
     }
     finds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::program::build;
+
+    #[test]
+    fn bound_checks_use_an_immediate_between_the_bounds_when_there_is_one() {
+        // Between the blocks of immediates: the nearest edge inside the range.
+        assert_eq!(
+            imm_between_unsigned(1, 0x1_0000_0000, 0x1_0000_0000),
+            IMM_LOW
+        );
+        assert_eq!(
+            imm_between_unsigned(0x1_0000_0000, u64::MAX, 0x1_0000_0000),
+            IMM_HIGH
+        );
+        // No immediate in the range: the target's bound (a scratch register then).
+        assert_eq!(
+            imm_between_unsigned(0x1_0000_0000, 0x2_0000_0000, 0x1_0000_0000),
+            0x1_0000_0000
+        );
+        assert_eq!(imm_between_unsigned(0, 5, 5), 5);
+        assert_eq!(
+            imm_between_signed(-1, i64::MAX, i64::MAX),
+            i64::from(i32::MAX)
+        );
+        assert_eq!(
+            imm_between_signed(i64::MIN, -1, i64::MIN),
+            i64::from(i32::MIN)
+        );
+        assert_eq!(imm_between_signed(1 << 40, 1 << 41, 1 << 40), 1 << 40);
+    }
+
+    #[test]
+    fn a_register_can_be_both_operands() {
+        let form = StepForm::Alu(Width::W64, AluOp::Add, None);
+        let dst = Input::Unknown(vec![Refine::Lsh(32)]);
+        let p = build(form, &dst, &Input::SameAsDst, UnknownSource::Helper, None);
+        let text: Vec<String> = p.insns.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "call bpf_get_prandom_u32#7",
+                "r0 <<= 32",
+                "r0 += r0",
+                "r0 = r0",
+                "exit"
+            ]
+        );
+        // Such pairs are candidates, at the cost of the one preparation.
+        let c = candidates_with_cost(&[form]);
+        assert!(c
+            .iter()
+            .any(|(_, d, s, cost)| *d == dst && *s == Input::SameAsDst && *cost == 2));
+    }
 }

@@ -1,30 +1,37 @@
-//! The operator suite: catalog operators lifted into the verifier's register step, so the model
-//! can run with any of them in place of the kernel's ([`absint::explore::Transfer`]).
+//! The operator suite: catalog operators and synthesis candidates lifted into the verifier's
+//! register step, so the model can run with any of them in place of the kernel's
+//! ([`absint::explore::Transfer`]).
 //!
-//! Three ways an operator enters the register step ([`Lift`]):
+//! Four ways an operator enters the register step ([`Lift`]):
 //! - **Step**: a register-level operator (`mutant.kernel.*`, `hist.cve_2020_27194`,
 //!   `hist.cve_2021_3490.*`) *is* a register step for one instruction form: it answers for that
 //!   form instead of [`absint::domain::kernel::alu::alu`], result and AND/OR fork included.
-//! - **Domain**: a tnum or interval operator at 64 bits (`mutant.tnum.add`, `uint.udiv`, …)
-//!   answers for the 64-bit ALU instruction of its operation (both `K` and `X` forms): the
-//!   kernel's step runs, then the field of that domain (`var_off`, `umin/umax` or `smin/smax`) is
-//!   replaced by the operator's result on the operands' fields, then `reg_bounds_sync` runs —
-//!   "the kernel with that operator inside".
+//! - **Domain**: a tnum or interval operator at 64 bits (`mutant.tnum.add`, `uint.udiv`, a
+//!   synthesis candidate …) answers for the 64-bit ALU instruction of its operation (both `K`
+//!   and `X` forms): the kernel's step runs, then the field of that domain (`var_off`,
+//!   `umin/umax` or `smin/smax`) is replaced by the operator's result on the operands' fields,
+//!   then `reg_bounds_sync` runs — "the kernel with that operator inside".
+//! - **Helper**: a tnum helper (`tnum_cast`, `tnum_bswap`, `tnum_union`, the helpers of
+//!   `reg_bounds_sync`) replaced where the kernel's step calls it ([`super::helpers`]).
 //! - **Jmp32Refine**: `hist.cve_2020_8835` (`__reg_bound_offset32` of 5.5–5.6) is applied to
 //!   both refined registers of each edge of every undecided `JMP32` comparison, as 5.5 did.
 //!
 //! The unsound suite ([`Suite::unsound`]) is every operator of
-//! [`synth::catalog::Catalog::unsound`] that lifts; the sound one ([`Suite::precise`]) is the
-//! reference interval operators the kernel does not use in its step (division, modulo, shifts
-//! by a range), which are more precise than its fully unknown result, plus the synthesis pieces
-//! (`*.pieces`) once they exist in the catalog.
+//! [`synth::catalog::Catalog::unsound`] that lifts (the others are listed with the reason,
+//! [`not_lifted_reason`]); the corpus adds the synthesis candidates unsound at 64 bits
+//! ([`super::synthesis`]). The sound one ([`Suite::precise`]) is the reference interval
+//! operators the kernel does not use in its step (division, modulo, shifts by a range), which
+//! are more precise than its fully unknown result, plus the synthesis pieces (`*.pieces`); the
+//! corpus adds the synthesized operators. Every operator carries its [`Origin`].
 
+use super::helpers::{mul_with_union, site_of, sync_with, xor_step_with, HelperSite, Helpers};
 use absint::domain::interval::{SInterval, UInterval};
-use absint::domain::kernel::alu::alu;
+use absint::domain::kernel::alu::{alu, alu_unsynced};
 use absint::domain::kernel::branch::branch;
 use absint::domain::kernel::sync::sync;
 use absint::domain::kernel::{AluOutcome, BranchOutcome, Reject};
 use absint::domain::scalar::Scalar;
+use absint::domain::tnum::Tnum;
 use absint::explore::Transfer;
 use absint::isa::{AluOp, Cond, Insn, Operand, Width};
 use absint::word::Bv;
@@ -41,6 +48,34 @@ pub enum Lift {
     Domain(Option<AluOp>),
     /// `__reg_bound_offset32` after every `JMP32` refinement.
     Jmp32Refine,
+    /// A tnum helper (`tnum_cast`, `tnum_bswap`, `tnum_union`, the helpers of
+    /// `reg_bounds_sync`) where the kernel's step uses it ([`super::helpers`]).
+    Helper(HelperSite),
+}
+
+/// Where a suite operator comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The catalog ([`synth::catalog`]): historical operators, mutants, reference operators.
+    Catalog,
+    /// Synthesis ([`super::synthesis`]): a candidate of `target`, rejected by `check` (or, for
+    /// a synthesized operator, the check it passed).
+    Synthesis {
+        /// The synthesis target, e.g. `sint.sub`.
+        target: String,
+        /// The check, e.g. `exhaustive 4-bit grid`.
+        check: String,
+    },
+}
+
+impl Origin {
+    /// `catalog` or `synthesis`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Origin::Catalog => "catalog",
+            Origin::Synthesis { .. } => "synthesis",
+        }
+    }
 }
 
 /// One operator of a suite, ready to run in the explorer.
@@ -50,6 +85,8 @@ pub struct SuiteOperator {
     pub op: Arc<dyn Operator>,
     /// How it enters the register step.
     pub lift: Lift,
+    /// Where it comes from.
+    pub origin: Origin,
 }
 
 impl std::fmt::Debug for SuiteOperator {
@@ -74,6 +111,7 @@ impl SuiteOperator {
             ],
             Lift::Domain(None) => vec![KernelForm::Neg(Width::W64)],
             Lift::Jmp32Refine => vec![],
+            Lift::Helper(site) => site.forms(),
         }
     }
 }
@@ -113,11 +151,21 @@ fn imm32(insn: &Insn) -> Bv {
     }
 }
 
-/// A member of each argument (the operator's concrete side is not used here).
-fn members(op: &dyn Operator, width: u32) -> Vec<Bv> {
+/// A member of each argument. The operator's concrete side is not used here, but its
+/// precondition may read the members: a shift amount's precondition (`k < 64`) is stated on the
+/// member, so a word argument's member must be the word itself — with a zero member a shift by
+/// 255 would pass as a shift by 0 (and the lifted operator would claim a result for it).
+fn members(op: &dyn Operator, width: u32, args: &[Abs<Bv>]) -> Vec<Bv> {
     op.args()
         .iter()
-        .map(|k| Bv::new(k.member_width(width), 0))
+        .zip(args)
+        .map(|(k, a)| match a {
+            Abs::Word(w) => *w,
+            Abs::Tnum(t) => t.value,
+            Abs::UInt(i) => i.lo,
+            Abs::SInt(i) => i.lo,
+            Abs::Scalar { .. } => Bv::new(k.member_width(width), 0),
+        })
         .collect()
 }
 
@@ -154,7 +202,11 @@ impl SuiteOperator {
         if let Err(e) = alu(insn, dst, src) {
             return Some(Err(e));
         }
-        outcome(self.op.eval_bv(64, &args, &members(&*self.op, 64)).result)
+        outcome(
+            self.op
+                .eval_bv(64, &args, &members(&*self.op, 64, &args))
+                .result,
+        )
     }
 
     fn domain(
@@ -185,7 +237,7 @@ impl SuiteOperator {
                 Kind::Scalar => return None,
             });
         }
-        let e = self.op.eval_bv(64, &args, &members(&*self.op, 64));
+        let e = self.op.eval_bv(64, &args, &members(&*self.op, 64, &args));
         if !e.pre {
             return None;
         }
@@ -209,6 +261,105 @@ impl SuiteOperator {
     }
 }
 
+impl SuiteOperator {
+    /// The step with this operator as the tnum helper at `site` ([`super::helpers`]).
+    fn helper(
+        &self,
+        site: HelperSite,
+        insn: &Insn,
+        dst: &Scalar<Bv>,
+        src: &Scalar<Bv>,
+    ) -> Option<Result<AluOutcome<Bv>, Reject>> {
+        let tnum_of =
+            |args: &[Abs<Bv>], members: &[Bv]| match self.op.eval_bv(64, args, members).result {
+                Abs::Tnum(t) => Some(t),
+                _ => None,
+            };
+        match site {
+            HelperSite::VarOff(form) => {
+                let kernel = match alu(insn, dst, src) {
+                    Ok(k) => k,
+                    Err(e) => return Some(Err(e)),
+                };
+                let operand = match form {
+                    KernelForm::MovX(_) | KernelForm::MovSx(..) => src,
+                    _ => dst,
+                };
+                let var_off = tnum_of(&[Abs::Tnum(operand.var_off)], &[operand.var_off.value])?;
+                let state = Scalar {
+                    var_off,
+                    ..kernel.state
+                };
+                Some(Ok(AluOutcome {
+                    state: sync(&state),
+                    forked: kernel.forked,
+                }))
+            }
+            HelperSite::MulUnion => {
+                let kernel = match alu(insn, dst, src) {
+                    Ok(k) => k,
+                    Err(e) => return Some(Err(e)),
+                };
+                let selector = Bv::new(1, 0);
+                let union = |a: &Tnum<Bv>, b: &Tnum<Bv>| {
+                    tnum_of(
+                        &[Abs::Tnum(*a), Abs::Tnum(*b), Abs::Word(selector)],
+                        &[a.value, b.value, selector],
+                    )
+                    .unwrap_or_else(|| a.union(b))
+                };
+                let other = match insn {
+                    Insn::Alu {
+                        src: Operand::Imm(k),
+                        ..
+                    } => Tnum::constant(Bv::u64(*k as i64 as u64)),
+                    _ => src.var_off,
+                };
+                let state = Scalar {
+                    var_off: mul_with_union(&dst.var_off, &other, &union),
+                    ..kernel.state
+                };
+                Some(Ok(AluOutcome {
+                    state: sync(&state),
+                    forked: kernel.forked,
+                }))
+            }
+            HelperSite::XorWithSubreg => {
+                let kernel = match alu(insn, dst, src) {
+                    Ok(k) => k,
+                    Err(e) => return Some(Err(e)),
+                };
+                let with = |a: &Tnum<Bv>, b: &Tnum<Bv>| {
+                    tnum_of(&[Abs::Tnum(*a), Abs::Tnum(*b)], &[a.value, b.value])
+                        .unwrap_or_else(|| a.with_subreg(b))
+                };
+                let other = match insn {
+                    Insn::Alu {
+                        src: Operand::Imm(k),
+                        ..
+                    } => Scalar::constant(&Bv::u64(*k as i64 as u64)),
+                    _ => *src,
+                };
+                Some(Ok(AluOutcome {
+                    state: xor_step_with(&with, dst, &other),
+                    forked: kernel.forked,
+                }))
+            }
+            HelperSite::Sync(which) => {
+                let unsynced = match alu_unsynced(insn, dst, src) {
+                    Ok(k) => k,
+                    Err(e) => return Some(Err(e)),
+                };
+                let h = Helpers::new(&*self.op, which);
+                Some(Ok(AluOutcome {
+                    state: sync_with(&h, &unsynced.state),
+                    forked: unsynced.forked.map(|(c, s)| (c, sync_with(&h, &s))),
+                }))
+            }
+        }
+    }
+}
+
 impl Transfer for SuiteOperator {
     fn alu(
         &self,
@@ -224,6 +375,7 @@ impl Transfer for SuiteOperator {
             Lift::Step(_) => self.step(form, insn, dst, src),
             Lift::Domain(_) => self.domain(insn, dst, src),
             Lift::Jmp32Refine => None,
+            Lift::Helper(site) => self.helper(site, insn, dst, src),
         }
     }
 
@@ -276,12 +428,21 @@ fn domain_op(token: &str) -> Option<Option<AluOp>> {
     }))
 }
 
+/// The domain lift of the operation named `token` (`add`, `lshift`, `neg` …), if it has a 64-bit
+/// ALU instruction.
+pub fn domain_lift(token: &str) -> Option<Lift> {
+    domain_op(token).map(Lift::Domain)
+}
+
 /// How `op` lifts into the register step, if it does.
 pub fn lift(op: &Arc<dyn Operator>) -> Option<Lift> {
     let name = op.name();
     let base = name.strip_prefix("mutant.").unwrap_or(name);
     if name == "hist.cve_2020_8835" {
         return Some(Lift::Jmp32Refine);
+    }
+    if let Some(site) = site_of(name) {
+        return Some(Lift::Helper(site));
     }
     if let Some(h) = name.strip_prefix("hist.") {
         let op = if h == "cve_2020_27194" {
@@ -321,13 +482,35 @@ pub fn lift(op: &Arc<dyn Operator>) -> Option<Lift> {
     arity_ok.then_some(Lift::Domain(alu_op))
 }
 
+/// An operator that does not lift into the register step, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NotLifted {
+    /// The operator's name.
+    pub name: String,
+    /// Why no instruction's step can carry it.
+    pub reason: String,
+}
+
+/// Why the catalog operator `name` has no lift (see the book's corpus page for the kernel
+/// functions cited).
+pub fn not_lifted_reason(name: &str) -> String {
+    let base = name.strip_prefix("mutant.").unwrap_or(name);
+    match base {
+        "tnum.cast1" => "tnum_cast(.., 1) is used only by coerce_reg_to_size for 1-byte loads \
+            (check_mem_access on a spilled scalar, LDX), a memory access the register-only \
+            explorer does not model; no ALU, move or byte-swap instruction truncates to one byte"
+            .into(),
+        _ => "no instruction of the register step uses it".into(),
+    }
+}
+
 /// An ordered set of lifted operators.
 #[derive(Clone, Debug, Default)]
 pub struct Suite {
     /// The operators that lift, in catalog order.
     pub operators: Vec<SuiteOperator>,
-    /// The catalog operators that do not lift into the register step (names).
-    pub not_lifted: Vec<String>,
+    /// The catalog operators that do not lift into the register step, with why.
+    pub not_lifted: Vec<NotLifted>,
 }
 
 impl Suite {
@@ -341,8 +524,12 @@ impl Suite {
                 Some(l) => suite.operators.push(SuiteOperator {
                     op: op.clone(),
                     lift: l,
+                    origin: Origin::Catalog,
                 }),
-                None => suite.not_lifted.push(op.name().to_string()),
+                None => suite.not_lifted.push(NotLifted {
+                    name: op.name().to_string(),
+                    reason: not_lifted_reason(op.name()),
+                }),
             }
         }
         suite

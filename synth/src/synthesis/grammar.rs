@@ -295,6 +295,190 @@ impl fmt::Display for Cond {
     }
 }
 
+/// Why a term's text does not parse: what was expected, and where (a byte offset into the text,
+/// and the 1-based column, which is the same for the one-line text [`Term`]'s `Display` prints).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("column {column}: {message}")]
+pub struct ParseError {
+    /// Byte offset of the offending token (the text's length at its end).
+    pub offset: usize,
+    /// 1-based column of the offending token (characters before it, plus one).
+    pub column: usize,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// The tokens of the term syntax: parentheses and atoms (names, `$i`, numerals).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token<'a> {
+    Open,
+    Close,
+    Atom(&'a str),
+}
+
+/// A recursive-descent reader of exactly the syntax `Display` prints for [`Term`] and [`Cond`].
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            offset,
+            column: self.text[..offset.min(self.text.len())].chars().count() + 1,
+            message: message.into(),
+        }
+    }
+
+    /// The next token and its offset, without consuming it (`None` at the end).
+    fn peek(&self) -> Option<(usize, Token<'a>)> {
+        let rest = &self.text[self.pos..];
+        let skipped = rest.len() - rest.trim_start().len();
+        let at = self.pos + skipped;
+        let rest = &self.text[at..];
+        let c = rest.chars().next()?;
+        Some(match c {
+            '(' => (at, Token::Open),
+            ')' => (at, Token::Close),
+            _ => {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                    .unwrap_or(rest.len());
+                (at, Token::Atom(&rest[..end]))
+            }
+        })
+    }
+
+    /// Consume and return the next token, or fail at the end of the text.
+    fn next(&mut self, wanted: &str) -> Result<(usize, Token<'a>), ParseError> {
+        let Some((at, tok)) = self.peek() else {
+            return Err(self.error(self.text.len(), format!("expected {wanted}, found the end")));
+        };
+        self.pos = at
+            + match tok {
+                Token::Open | Token::Close => 1,
+                Token::Atom(a) => a.len(),
+            };
+        Ok((at, tok))
+    }
+
+    fn close(&mut self) -> Result<(), ParseError> {
+        match self.next("`)`")? {
+            (_, Token::Close) => Ok(()),
+            (at, Token::Open) => Err(self.error(at, "expected `)`, found `(`")),
+            (at, Token::Atom(a)) => Err(self.error(at, format!("expected `)`, found `{a}`"))),
+        }
+    }
+
+    /// A term: a leaf, or `(op …)` with a unary or binary operation, or `(ite c x y)`.
+    fn term(&mut self) -> Result<Arc<Term>, ParseError> {
+        match self.next("a term")? {
+            (at, Token::Atom(a)) => self.leaf(at, a).map(Term::leaf),
+            (at, Token::Close) => Err(self.error(at, "expected a term, found `)`")),
+            (_, Token::Open) => {
+                let (at, name) = match self.next("an operation")? {
+                    (at, Token::Atom(a)) => (at, a),
+                    (at, _) => return Err(self.error(at, "expected an operation name")),
+                };
+                let t = if name == "ite" {
+                    let c = self.cond()?;
+                    let x = self.term()?;
+                    let y = self.term()?;
+                    Term::ite(&c, &x, &y)
+                } else if let Some(op) = UnaryOp::from_name(name) {
+                    Term::un(op, &self.term()?)
+                } else if let Some(op) = BinaryOp::from_name(name) {
+                    let x = self.term()?;
+                    Term::bin(op, &x, &self.term()?)
+                } else {
+                    return Err(self.error(at, format!("unknown term operation `{name}`")));
+                };
+                self.close()?;
+                Ok(t)
+            }
+        }
+    }
+
+    fn leaf(&self, at: usize, a: &str) -> Result<Leaf, ParseError> {
+        Ok(match a {
+            "0" => Leaf::Zero,
+            "1" => Leaf::One,
+            "ones" => Leaf::Ones,
+            "smin" => Leaf::SMin,
+            "smax" => Leaf::SMax,
+            _ => match a.strip_prefix('$').map(str::parse::<u8>) {
+                Some(Ok(i)) => Leaf::Input(i),
+                _ => {
+                    let wanted = "an input `$i` or a constant (0 1 ones smin smax)";
+                    return Err(self.error(at, format!("expected {wanted}, found `{a}`")));
+                }
+            },
+        })
+    }
+
+    /// A condition: `(cmp x y)`, `(not c)`, `(and c d)`, `(or c d)`, `(iff c d)`.
+    fn cond(&mut self) -> Result<Arc<Cond>, ParseError> {
+        match self.next("a condition")? {
+            (_, Token::Open) => {}
+            (at, _) => return Err(self.error(at, "expected a condition `(…)`")),
+        }
+        let (at, name) = match self.next("a condition's operation")? {
+            (at, Token::Atom(a)) => (at, a),
+            (at, _) => return Err(self.error(at, "expected a condition's operation name")),
+        };
+        let c = match name {
+            "not" => Cond::Not(self.cond()?),
+            "and" | "or" | "iff" => {
+                let x = self.cond()?;
+                let y = self.cond()?;
+                match name {
+                    "and" => Cond::And(x, y),
+                    "or" => Cond::Or(x, y),
+                    _ => Cond::Iff(x, y),
+                }
+            }
+            _ => match CompareOp::from_name(name) {
+                Some(op) => {
+                    let x = self.term()?;
+                    Cond::Cmp(op, x, self.term()?)
+                }
+                None => return Err(self.error(at, format!("unknown condition `{name}`"))),
+            },
+        };
+        self.close()?;
+        Ok(Arc::new(c))
+    }
+
+    fn end(&self) -> Result<(), ParseError> {
+        match self.peek() {
+            None => Ok(()),
+            Some((at, _)) => Err(self.error(at, "unexpected text after the end")),
+        }
+    }
+}
+
+impl Term {
+    /// Parse exactly what `Display` prints (`(bvor (bvxor $0 $1) $2)`); whitespace between
+    /// tokens is free. The error names the column.
+    pub fn parse(text: &str) -> Result<Arc<Term>, ParseError> {
+        let mut r = Reader { text, pos: 0 };
+        let t = r.term()?;
+        r.end()?;
+        Ok(t)
+    }
+}
+
+impl Cond {
+    /// Parse exactly what `Display` prints (`(iff (bvsaddo $0 $2) (bvsaddo $1 $3))`).
+    pub fn parse(text: &str) -> Result<Arc<Cond>, ParseError> {
+        let mut r = Reader { text, pos: 0 };
+        let c = r.cond()?;
+        r.end()?;
+        Ok(c)
+    }
+}
+
 /// The operations a search may use: a per-target choice (the grammar is the same, the target
 /// says which part of it its operator plausibly needs, so the bank stays small).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -403,5 +587,94 @@ mod tests {
             assert_eq!(m.run(&[a, c])[0], t.eval(&[a, c], 8));
         }
         assert_eq!(t.eval(&[1, 2], 8), 3 | 0x7f);
+    }
+
+    fn leaf_strategy() -> impl proptest::strategy::Strategy<Value = Arc<Term>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u8..6).prop_map(|i| Term::leaf(Leaf::Input(i))),
+            prop::sample::select(vec![
+                Leaf::Zero,
+                Leaf::One,
+                Leaf::Ones,
+                Leaf::SMin,
+                Leaf::SMax
+            ])
+            .prop_map(Term::leaf),
+        ]
+    }
+
+    /// Random terms with conditions, every operation of the IR tables reachable.
+    fn term_strategy() -> impl proptest::strategy::Strategy<Value = Arc<Term>> {
+        use proptest::prelude::*;
+        leaf_strategy().prop_recursive(4, 24, 3, |inner| {
+            let cond_leaf = (
+                prop::sample::select(CompareOp::ALL.to_vec()),
+                inner.clone(),
+                inner.clone(),
+            )
+                .prop_map(|(op, x, y)| Arc::new(Cond::Cmp(op, x, y)));
+            let cond = cond_leaf.prop_recursive(2, 6, 2, |c| {
+                prop_oneof![
+                    c.clone().prop_map(|x| Arc::new(Cond::Not(x))),
+                    (c.clone(), c.clone()).prop_map(|(x, y)| Arc::new(Cond::And(x, y))),
+                    (c.clone(), c.clone()).prop_map(|(x, y)| Arc::new(Cond::Or(x, y))),
+                    (c.clone(), c).prop_map(|(x, y)| Arc::new(Cond::Iff(x, y))),
+                ]
+            });
+            prop_oneof![
+                (prop::sample::select(UnaryOp::ALL.to_vec()), inner.clone())
+                    .prop_map(|(op, x)| Term::un(op, &x)),
+                (
+                    prop::sample::select(BinaryOp::ALL.to_vec()),
+                    inner.clone(),
+                    inner.clone()
+                )
+                    .prop_map(|(op, x, y)| Term::bin(op, &x, &y)),
+                (cond, inner.clone(), inner).prop_map(|(c, x, y)| Term::ite(&c, &x, &y)),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn printed_terms_parse_back_equal(t in term_strategy()) {
+            let text = t.to_string();
+            let back = Term::parse(&text);
+            proptest::prop_assert_eq!(back.as_ref(), Ok(&t), "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_rejected_record_field_parses() {
+        let text = "(ite (iff (bvsaddo $0 $2) (bvsaddo $1 $3)) (bvadd $0 $2) smin)";
+        let t = Term::parse(text).unwrap();
+        assert_eq!(t.to_string(), text);
+        // Whitespace is free between tokens.
+        let spaced = Term::parse(" ( bvadd\n$0   ones ) ").unwrap();
+        assert_eq!(spaced.to_string(), "(bvadd $0 ones)");
+        let c = Cond::parse("(not (bvult $0 smax))").unwrap();
+        assert_eq!(c.to_string(), "(not (bvult $0 smax))");
+    }
+
+    #[test]
+    fn parse_errors_name_the_column() {
+        let cases: [(&str, usize, &str); 9] = [
+            ("", 1, "found the end"),
+            ("(bvadd $0", 10, "found the end"),
+            ("(bvfoo $0 $1)", 2, "unknown term operation `bvfoo`"),
+            ("(bvadd $0 $1 $2)", 14, "expected `)`"),
+            ("(bvadd $0 x)", 11, "found `x`"),
+            ("$0 $1", 4, "unexpected text after the end"),
+            ("(ite $0 $1 $2)", 6, "expected a condition"),
+            ("(ite (nand $0 $1) $0 $1)", 7, "unknown condition `nand`"),
+            ("$300", 1, "found `$300`"),
+        ];
+        for (text, column, message) in cases {
+            let e = Term::parse(text).unwrap_err();
+            assert_eq!(e.column, column, "{text}: {e}");
+            assert!(e.message.contains(message), "{text}: {e}");
+            assert!(e.to_string().starts_with(&format!("column {column}:")));
+        }
     }
 }

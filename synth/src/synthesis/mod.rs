@@ -16,12 +16,17 @@
 //!    of the IR ([`operator`]);
 //! 5. [`report`]: the measured outcome (grid precision, comparison with the kernel's operator,
 //!    counts and times) as markdown and JSON.
+//!
+//! [`meet`] assembles operators of another kind: the meet of sound pieces (the kernel's
+//! operator, hand-designed and enumerated pieces), chosen greedily by exact share per cost, each
+//! piece checked and proved on its own.
 
 pub mod cegis;
 pub mod check;
 pub mod enumerate;
 pub mod examples;
 pub mod grammar;
+pub mod meet;
 pub mod operator;
 pub mod report;
 pub mod rewrite;

@@ -4,8 +4,10 @@
 //! outside the abstract result), written as JSON Lines (one record per line, [`write_jsonl`]).
 //! Records are deduplicated by the candidate's semantics: its fingerprint (the values of its
 //! output fields on the search's examples) is hashed into [`Rejected::fingerprint`], and a
-//! [`Suite`] keeps the first record of each fingerprint. The fuzz side publishes the suite as
-//! known-unsound operators a checker must refute.
+//! [`Suite`] keeps the first record of each fingerprint. [`Rejected::candidate`] parses the
+//! fields back ([`super::grammar::Term::parse`]), so the fuzz side can lift each record into
+//! the register step and publish it, with a killer, as a known-unsound operator a checker must
+//! refute.
 //!
 //! A record, e.g.:
 //!
@@ -15,6 +17,8 @@
 //!  "check":"exhaustive 6-bit grid"}
 //! ```
 
+use super::grammar::{ParseError, Term};
+use super::operator::Candidate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -43,6 +47,51 @@ pub struct Rejected {
     pub concrete: u64,
     /// The check that refuted it (`exhaustive 6-bit grid`, `z3 at 64 bits` …).
     pub check: String,
+}
+
+/// Why a record's fields do not make a candidate.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CandidateError {
+    /// The record has not exactly two fields.
+    #[error("{target}: expected 2 fields, found {found}")]
+    Fields {
+        /// The record's target.
+        target: String,
+        /// How many it has.
+        found: usize,
+    },
+    /// A field's term does not parse.
+    #[error("{target}: field {field}: {source}")]
+    Parse {
+        /// The record's target.
+        target: String,
+        /// The field's index.
+        field: usize,
+        /// The parse error (its column is in the field's text).
+        source: ParseError,
+    },
+}
+
+impl Rejected {
+    /// The candidate, parsed back from the record's field terms.
+    pub fn candidate(&self) -> Result<Candidate, CandidateError> {
+        let [f0, f1] = self.fields.as_slice() else {
+            return Err(CandidateError::Fields {
+                target: self.target.clone(),
+                found: self.fields.len(),
+            });
+        };
+        let parse = |field: usize, text: &str| {
+            Term::parse(text).map_err(|source| CandidateError::Parse {
+                target: self.target.clone(),
+                field,
+                source,
+            })
+        };
+        Ok(Candidate {
+            fields: [parse(0, f0)?, parse(1, f1)?],
+        })
+    }
 }
 
 /// Rejected candidates, deduplicated by fingerprint, in the order found.
@@ -135,5 +184,25 @@ mod tests {
         let back = read_jsonl(std::str::from_utf8(&buf).unwrap()).unwrap();
         assert_eq!(back, s.records());
         assert!(read_jsonl("{").unwrap_err().starts_with("line 1:"));
+    }
+
+    #[test]
+    fn a_record_gives_back_its_candidate() {
+        let mut r = record("a");
+        r.fields = vec!["(bvadd $0 $2)".into(), "(bvor $1 $3)".into()];
+        let c = r.candidate().unwrap();
+        assert_eq!(c.fields[0].to_string(), "(bvadd $0 $2)");
+        assert_eq!(c.eval(&[1, 0, 2, 0], 8), [3, 0]);
+        r.fields[1] = "(bvor $1".into();
+        let e = r.candidate().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "tnum.add: field 1: column 9: expected a term, found the end"
+        );
+        r.fields.pop();
+        assert!(matches!(
+            r.candidate(),
+            Err(CandidateError::Fields { found: 1, .. })
+        ));
     }
 }

@@ -88,11 +88,22 @@ pub enum Concrete {
     Lshr,
     /// `x >> k` (arithmetic).
     Ashr,
+    /// `x * y`.
+    Mul,
+    /// BPF unsigned division: `x / 0 = 0`.
+    Udiv,
+    /// BPF unsigned remainder: `x % 0 = x`.
+    Urem,
+    /// BPF signed division: `x / 0 = 0`, truncating, `MIN / −1 = MIN`.
+    Sdiv,
+    /// BPF signed remainder: `x % 0 = x`, the dividend's sign, `MIN % −1 = 0`.
+    Srem,
 }
 
 impl Concrete {
-    /// The value at `width` bits (`y` is ignored by unary operations; a shift amount is
-    /// below the width).
+    /// The value at `width` bits (`y` is ignored by unary operations; a shift amount of at
+    /// least the width follows SMT-LIB: 0 for left and logical right shifts, the sign fill for
+    /// arithmetic right shifts).
     pub fn apply(self, x: u64, y: u64, width: u32) -> u64 {
         let m = width_mask(width);
         let r = match self {
@@ -102,9 +113,27 @@ impl Concrete {
             Concrete::Or => x | y,
             Concrete::Xor => x ^ y,
             Concrete::Neg => x.wrapping_neg(),
-            Concrete::Shl => x << y.min(63),
-            Concrete::Lshr => (x & m) >> y.min(63),
-            Concrete::Ashr => (sign_extend(x & m, width) >> y.min(63)) as u64,
+            // SMT-LIB semantics for amounts ≥ width (0, or the sign fill), as the catalog's
+            // interval and tnum shifts by an unknown amount.
+            Concrete::Shl if (y & m) >= u64::from(width) => 0,
+            Concrete::Lshr if (y & m) >= u64::from(width) => 0,
+            Concrete::Shl => x << (y & m),
+            Concrete::Lshr => (x & m) >> (y & m),
+            Concrete::Ashr => (sign_extend(x & m, width) >> (y & m).min(63)) as u64,
+            Concrete::Mul => x.wrapping_mul(y),
+            Concrete::Udiv => (x & m).checked_div(y & m).unwrap_or(0),
+            Concrete::Urem => (x & m).checked_rem(y & m).unwrap_or(x),
+            Concrete::Sdiv | Concrete::Srem => {
+                let (s, t) = (sign_extend(x & m, width), sign_extend(y & m, width));
+                match (self, t) {
+                    (Concrete::Sdiv, 0) => 0,
+                    (Concrete::Srem, 0) => x,
+                    // Wrapping: MIN / −1 = MIN and MIN % −1 = 0 at every width (the i64
+                    // operations wrap only at 64 bits; narrower values are sign-extended).
+                    (Concrete::Sdiv, _) => s.wrapping_div(t) as u64,
+                    _ => s.wrapping_rem(t) as u64,
+                }
+            }
         };
         r & m
     }
@@ -121,6 +150,11 @@ impl Concrete {
             Concrete::Shl => x.bvshl(y),
             Concrete::Lshr => x.bvlshr(y),
             Concrete::Ashr => x.bvashr(y),
+            Concrete::Mul => x.bvmul(y),
+            Concrete::Udiv => W::ite(&y.is_zero(), &x.zero(), &x.bvudiv(y)),
+            Concrete::Urem => W::ite(&y.is_zero(), x, &x.bvurem(y)),
+            Concrete::Sdiv => W::ite(&y.is_zero(), &x.zero(), &x.bvsdiv(y)),
+            Concrete::Srem => W::ite(&y.is_zero(), x, &x.bvsrem(y)),
         }
     }
 }
@@ -296,6 +330,28 @@ mod tests {
         assert_eq!(add.best(&[0, 1, 1, 0], 8), Some([0, 3]));
         // An ill-formed argument has no best result.
         assert_eq!(add.best(&[1, 1, 0, 0], 8), None);
+    }
+
+    #[test]
+    fn division_follows_bpf_at_every_width() {
+        use absint::word::Bv;
+        for w in [4u32, 8, 64] {
+            let m = width_mask(w);
+            let min = 1u64 << (w - 1);
+            for (op, x, y) in [
+                (Concrete::Udiv, 7, 0),
+                (Concrete::Urem, 7, 0),
+                (Concrete::Sdiv, min, m),
+                (Concrete::Srem, min, m),
+                (Concrete::Sdiv, m, 2),
+                (Concrete::Srem, m - 2, 2),
+            ] {
+                let word = op.word(&Bv::new(w, x), &Bv::new(w, y)).get();
+                assert_eq!(op.apply(x, y, w), word, "{op:?} {x:#x} {y:#x} at {w}");
+            }
+            assert_eq!(Concrete::Sdiv.apply(min, m, w), min);
+            assert_eq!(Concrete::Udiv.apply(7, 0, w), 0);
+        }
     }
 
     #[test]
