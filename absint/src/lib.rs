@@ -11,5 +11,6 @@ pub mod elf;
 pub mod explore;
 pub mod isa;
 pub mod logfmt;
+pub mod rng;
 pub mod semantics;
 pub mod word;

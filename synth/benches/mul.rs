@@ -130,11 +130,7 @@ fn precise_max_u64(a: T, b: T) -> T {
 
 /// splitmix64: a seeded, dependency-free generator.
 fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    absint::rng::splitmix64(state)
 }
 
 fn inputs(seed: u64, bits_mask: u64) -> Vec<(T, T)> {

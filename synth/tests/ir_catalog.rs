@@ -14,11 +14,7 @@ use synth::ir::trace::scalar_fields;
 struct Rng(u64);
 impl Rng {
     fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        absint::rng::splitmix64(&mut self.0)
     }
     /// Biased to small values and the edges, where operators branch.
     fn word(&mut self, width: u32) -> u64 {
