@@ -130,21 +130,19 @@ fn fresh_scalar(tag: &str) -> Scalar<Z3Word> {
     }
 }
 
-/// Ask z3 whether `claim` follows from `assumptions` within `timeout`.
-fn decide(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Outcome {
-    let started = Instant::now();
-    // QF_BV bit-blasts, as the catalog's checker does (see `verify`).
-    let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
+/// Give `s` the budget `timeout`.
+fn set_timeout(s: &Solver, timeout: Duration) {
     let mut p = Params::new();
     p.set_u32(
         "timeout",
         timeout.as_millis().min(u128::from(u32::MAX)) as u32,
     );
     s.set_params(&p);
-    for a in assumptions {
-        s.assert(&a.0);
-    }
-    s.assert(claim.0.not());
+}
+
+/// Run `s`, whose last assertion is the negated claim: unsat is valid, a model is a
+/// counterexample, and unknown says why (a timeout when z3 says so or the budget is spent).
+fn check(s: &Solver, started: Instant, timeout: Duration) -> Outcome {
     match s.check() {
         SatResult::Unsat => Outcome::Valid,
         SatResult::Sat => Outcome::Counterexample(
@@ -166,6 +164,19 @@ fn decide(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Outcome 
     }
 }
 
+/// Ask z3 whether `claim` follows from `assumptions` within `timeout`.
+fn decide(assumptions: &[Z3Bool], claim: &Z3Bool, timeout: Duration) -> Outcome {
+    let started = Instant::now();
+    // QF_BV bit-blasts, as the catalog's checker does (see `verify`).
+    let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
+    set_timeout(&s, timeout);
+    for a in assumptions {
+        s.assert(&a.0);
+    }
+    s.assert(claim.0.not());
+    check(&s, started, timeout)
+}
+
 /// [`decide`] on the generalised query: products and unsigned-overflow tests opaque, with
 /// Ackermann's constraints ([`crate::bounds_proof`]). Unsatisfiable generalised ⇒ valid; a model
 /// of it need not be a counterexample, so it is reported as unknown.
@@ -184,32 +195,17 @@ fn decide_generalised(
         true,
     );
     let s = Solver::new_for_logic("QF_BV").unwrap_or_default();
-    let mut p = Params::new();
-    p.set_u32(
-        "timeout",
-        timeout.as_millis().min(u128::from(u32::MAX)) as u32,
-    );
-    s.set_params(&p);
+    set_timeout(&s, timeout);
     for h in &hyps {
         s.assert(h);
     }
     s.assert(goal.not());
-    match s.check() {
-        SatResult::Unsat => Outcome::Valid,
-        SatResult::Sat => Outcome::Unknown(
+    match check(&s, started, timeout) {
+        // A model of the generalised query may be spurious.
+        Outcome::Counterexample(_) => Outcome::Unknown(
             "the query with opaque products has a model (not necessarily a counterexample)".into(),
         ),
-        SatResult::Unknown => {
-            let reason = s.get_reason_unknown().unwrap_or_else(|| "unknown".into());
-            if reason.contains("timeout")
-                || reason.contains("canceled")
-                || started.elapsed() >= timeout
-            {
-                Outcome::Unknown(format!("timeout after {}s", timeout.as_secs()))
-            } else {
-                Outcome::Unknown(reason)
-            }
-        }
+        other => other,
     }
 }
 
@@ -759,35 +755,12 @@ fn mul_instances(
 pub(crate) fn decide_int(assumptions: &[Bool], claim: &Bool, timeout: Duration) -> Outcome {
     let started = Instant::now();
     let s = Solver::new();
-    let mut p = Params::new();
-    p.set_u32(
-        "timeout",
-        timeout.as_millis().min(u128::from(u32::MAX)) as u32,
-    );
-    s.set_params(&p);
+    set_timeout(&s, timeout);
     for a in assumptions {
         s.assert(a);
     }
     s.assert(claim.not());
-    match s.check() {
-        SatResult::Unsat => Outcome::Valid,
-        SatResult::Sat => Outcome::Counterexample(
-            s.get_model()
-                .map(|m| m.to_string().replace('\n', " "))
-                .unwrap_or_else(|| "sat without a model".into()),
-        ),
-        SatResult::Unknown => {
-            let reason = s.get_reason_unknown().unwrap_or_else(|| "unknown".into());
-            if reason.contains("timeout")
-                || reason.contains("canceled")
-                || started.elapsed() >= timeout
-            {
-                Outcome::Unknown(format!("timeout after {}s", timeout.as_secs()))
-            } else {
-                Outcome::Unknown(reason)
-            }
-        }
-    }
+    check(&s, started, timeout)
 }
 
 /// The lemmas behind [`umul_bounds_instance`], [`smul_bounds_instance`] and the low-half
