@@ -99,3 +99,23 @@ fn synth_prints_the_ir_and_writes_its_files() {
     assert!(synth::ir::Operator::parse(&ir).is_ok());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_time_limit_stops_a_meet_search_where_it_is() {
+    let started = std::time::Instant::now();
+    let (out, err, code) = vernier(&[
+        "synth",
+        "--domain",
+        "tnum",
+        "--op",
+        "mul",
+        "--time-limit",
+        "1",
+        "--quiet",
+    ]);
+    // Left alone the search takes minutes; the limit stops it and says so.
+    assert!(started.elapsed().as_secs() < 60, "{out}{err}");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("outcome: interrupted"), "{out}");
+    assert!(err.contains("tnum.mul: interrupted"), "{err}");
+}

@@ -10,6 +10,7 @@ mod precision;
 mod states;
 mod step;
 mod synth;
+mod synth_refine;
 mod verify;
 
 use clap::{Parser, Subcommand};

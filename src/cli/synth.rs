@@ -21,7 +21,9 @@ pub struct SynthArgs {
     #[arg(long)]
     pub domain: Option<String>,
     /// The operation (`add`, `sub`, `and`, `or`, `xor`, `neg`, `lshift`, `rshift`, `arshift`;
-    /// meet of sound pieces: `mul` on tnums, `udiv`, `urem` on uint, `sdiv`, `srem` on sint).
+    /// meet of sound pieces: `mul`, shifts by an unknown amount and `refine` on tnums; `mul`,
+    /// `and`, `or`, `xor`, shifts, `udiv`, `urem`, `sdiv`, `srem` and `refine` on intervals;
+    /// an unknown target lists them all).
     #[arg(long)]
     pub op: Option<String>,
     /// Run every target and print one table.
@@ -31,9 +33,10 @@ pub struct SynthArgs {
     /// at 32).
     #[arg(long, default_value_t = 64)]
     pub width: u32,
-    /// Give up after this many seconds (checked between CEGIS rounds).
-    #[arg(long, default_value_t = 120.0)]
-    pub time_limit: f64,
+    /// Give up after this many seconds: the term search between CEGIS rounds (default 120),
+    /// the meet search where it is, which then ends "interrupted" (default: no limit).
+    #[arg(long)]
+    pub time_limit: Option<f64>,
     /// Seed of the examples.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -54,15 +57,17 @@ pub struct SynthArgs {
     /// and the selection runs again without it.
     #[arg(long)]
     pub keep_unproved: bool,
-    /// Meet search: seconds of z3 for each proof of a piece.
-    #[arg(long, default_value_t = 60.0)]
-    pub z3_timeout: f64,
+    /// Meet search: seconds of z3 for each proof of a piece (default: the target's, 60 s for
+    /// most; 300 s for `sint.sdiv`, whose structured proof has a 64-bit lemma that takes
+    /// 80–240 s).
+    #[arg(long)]
+    pub z3_timeout: Option<f64>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
 }
 
-fn input(msg: impl Into<String>) -> Failure {
+pub(super) fn input(msg: impl Into<String>) -> Failure {
     Failure::Input(msg.into())
 }
 
@@ -71,6 +76,7 @@ fn names() -> String {
         .iter()
         .map(|t| t.name())
         .chain(meet::targets().iter().map(|t| t.name()))
+        .chain(super::synth_refine::names())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -79,6 +85,7 @@ fn names() -> String {
 enum Named {
     Terms(Target),
     Meet(MeetTarget),
+    Refine(String, String),
 }
 
 /// The target the flags name.
@@ -97,6 +104,9 @@ fn target_of(args: &SynthArgs) -> Result<Named, Failure> {
     if let Some(t) = targets::by_name(domain, op) {
         return Ok(Named::Terms(t));
     }
+    if super::synth_refine::is_target(domain, op) {
+        return Ok(Named::Refine(domain.clone(), op.clone()));
+    }
     meet::by_name(domain, op).map(Named::Meet).ok_or_else(|| {
         input(format!(
             "--op {op}: no synthesis target {domain}.{op} (targets: {})",
@@ -113,7 +123,9 @@ fn meet_config(args: &SynthArgs, t: &MeetTarget) -> Result<MeetConfig, Failure> 
             )));
         }
     }
-    let z = args.z3_timeout;
+    let z = args
+        .z3_timeout
+        .unwrap_or(t.default_z3_timeout().as_secs_f64());
     if !(z.is_finite() && z > 0.0) {
         return Err(input(format!(
             "--z3-timeout {z}: must be a positive number of seconds"
@@ -154,7 +166,9 @@ fn run_meet(
 ) -> Result<MeetSynthesis, Failure> {
     let cfg = meet_config(args, t)?;
     bar.set_prefix(t.name());
-    let stop = || fuzz::interrupt::requested();
+    let started = std::time::Instant::now();
+    let limit = args.time_limit.map(Duration::from_secs_f64);
+    let stop = || fuzz::interrupt::requested() || limit.is_some_and(|l| started.elapsed() >= l);
     Ok(meet::search_with(t, &cfg, Some(&stop), &mut |m| {
         bar.set_message(m.to_string())
     }))
@@ -189,7 +203,7 @@ fn write_meet_outputs(dir: &Path, op: &str, s: &MeetSynthesis, width: u32) -> Re
 }
 
 /// Write `OP.ir`, `OP.json`, `OP.c` and `OP.rs`.
-fn write_ir(dir: &Path, op: &str, ir: &synth::ir::Operator) -> Result<(), Failure> {
+pub(super) fn write_ir(dir: &Path, op: &str, ir: &synth::ir::Operator) -> Result<(), Failure> {
     write_file(dir, &format!("{op}.ir"), &ir.to_text())?;
     let json = serde_json::to_string_pretty(ir)
         .map_err(|e| Failure::Finding(format!("cannot serialize the IR: {e}")))?;
@@ -209,11 +223,14 @@ fn write_ir(dir: &Path, op: &str, ir: &synth::ir::Operator) -> Result<(), Failur
     Ok(())
 }
 
+/// The term search's time limit when `--time-limit` is not given, in seconds.
+const TERM_SEARCH_TIME_LIMIT: f64 = 120.0;
+
 fn config(args: &SynthArgs) -> Result<Config, Failure> {
     if args.width != 64 && args.width != 32 {
         return Err(input(format!("--width {}: must be 32 or 64", args.width)));
     }
-    let s = args.time_limit;
+    let s = args.time_limit.unwrap_or(TERM_SEARCH_TIME_LIMIT);
     if !(s.is_finite() && s > 0.0) {
         return Err(input(format!(
             "--time-limit {s}: must be a positive number of seconds"
@@ -246,7 +263,7 @@ fn grid_width(args: &SynthArgs, t: &Target) -> Option<u32> {
 }
 
 /// A spinner on stderr (hidden with `--quiet` or when stderr is not a terminal).
-fn spinner(quiet: bool) -> indicatif::ProgressBar {
+pub(super) fn spinner(quiet: bool) -> indicatif::ProgressBar {
     if quiet {
         return indicatif::ProgressBar::hidden();
     }
@@ -273,7 +290,7 @@ fn run_one(
     (s, report)
 }
 
-fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
+pub(super) fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
     std::fs::write(dir.join(name), text)
         .map_err(|e| input(format!("--out {}: cannot write {name}: {e}", dir.display())))
 }
@@ -343,12 +360,18 @@ pub fn synth(args: &SynthArgs, out: &mut dyn Write) -> Result<(), Failure> {
             }
             meets.push(s);
         }
+        let refinements = if fuzz::interrupt::requested() {
+            String::new()
+        } else {
+            super::synth_refine::run_all(args, &bar)?
+        };
         bar.finish_and_clear();
         let mut text = table(&reports);
         if !meets.is_empty() {
             text.push_str("\nMeet of sound pieces:\n\n");
             text.push_str(&meet::report::table(&meets));
         }
+        text.push_str(&refinements);
         if let Some(dir) = &args.out {
             write_file(dir, "table.md", &text)?;
         }
@@ -364,6 +387,7 @@ pub fn synth(args: &SynthArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let t = match target_of(args)? {
         Named::Terms(t) => t,
+        Named::Refine(domain, op) => return super::synth_refine::run(args, &domain, &op, out),
         Named::Meet(t) => {
             fuzz::interrupt::install();
             let bar = spinner(args.quiet);

@@ -65,7 +65,7 @@ use z3::ast::{Ast, Bool, Dynamic, Int, BV};
 use z3::DeclKind;
 
 /// The operators with a structured proof, by catalog name.
-pub const STRUCTURED: [&str; 17] = [
+pub const STRUCTURED: [&str; 21] = [
     "uint.mul",
     "sint.mul",
     "uint.udiv",
@@ -83,6 +83,11 @@ pub const STRUCTURED: [&str; 17] = [
     "sint.urem",
     "uint.sdiv",
     "uint.srem",
+    // The closed forms of `synth::pieces::bitwise`, whose plans live there.
+    "uint.xor.closed",
+    "sint.and.closed",
+    "sint.or.closed",
+    "sint.xor.closed",
 ];
 
 /// What a plan adds to the main query, built from the query's arguments and members.
@@ -1201,6 +1206,9 @@ const ARITHMETIC_SHIFTS: &[DeclKind] = &[DeclKind::Bashr];
 /// The plan of the catalog operator `name`, if it has a structured proof.
 pub fn plan(name: &str) -> Option<Plan> {
     use IntervalOp::*;
+    if let Some(p) = crate::pieces::bitwise::plan(name) {
+        return Some(p);
+    }
     Some(match name {
         "uint.mul" => Plan {
             lemmas: vec![lemmas(umul_mono_lemma)],

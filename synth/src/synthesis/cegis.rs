@@ -12,6 +12,7 @@ use super::check::{self, CheckResult};
 use super::enumerate::{hash_words, Bank, CondBank, EnumConfig, EnumStats};
 use super::examples::Examples;
 use super::grammar::Term;
+use super::narrow;
 use super::operator::{abs_fields, Candidate, CandidateEntry};
 use super::rewrite;
 use super::solve::{Goal, SolveConfig, Solver};
@@ -163,6 +164,9 @@ pub struct Synthesis {
     pub prove_seconds: f64,
     /// Wall time of the whole synthesis.
     pub total_seconds: f64,
+    /// z3 counterexamples at a proof width that were narrowed into examples
+    /// ([`super::narrow`]) and searched on again.
+    pub wide_counterexamples: u32,
 }
 
 impl Synthesis {
@@ -265,191 +269,226 @@ pub fn synthesize_with(
         check_seconds: 0.0,
         prove_seconds: 0.0,
         total_seconds: 0.0,
+        wide_counterexamples: 0,
     };
     let stopped = || interrupt.is_some_and(|i| i());
     let out_of_time = || cfg.time_limit.is_some_and(|l| started.elapsed() >= l);
     let fields = target.inputs().len();
     let mut examples = Examples::generate(target, cfg.seed, cfg.small_examples, cfg.wide_examples);
-    let mut exact = false;
-    for round in 0..cfg.max_rounds {
-        if stopped() {
-            out.status = Status::Interrupted;
-            break;
-        }
-        if out_of_time() {
-            break;
-        }
-        progress(&format!(
-            "round {}: enumerating on {} examples",
-            round + 1,
-            examples.len()
-        ));
-        let t = Instant::now();
-        let bank = Bank::build(&examples, fields, &target.components, &cfg.enumeration);
-        let conds = CondBank::build(&bank, &target.components, 1);
-        let mut stats = bank.stats;
-        stats.conditions = conds.conds.len() as u64;
-        progress(&format!(
-            "round {}: solving ({} terms)",
-            round + 1,
-            bank.len()
-        ));
-        let (cand, goals) = solve_fields(target, &examples, &bank, &conds, cfg.solve);
-        let search = t.elapsed().as_secs_f64();
-        out.search_seconds += search;
-        let mut r = Round {
-            examples: examples.len(),
-            enumeration: stats,
-            goals,
-            candidate: cand
-                .as_ref()
-                .map(|c| [c.fields[0].to_string(), c.fields[1].to_string()]),
-            checked: None,
-            unsound: false,
-            search_seconds: search,
-            check_seconds: 0.0,
-        };
-        let Some(cand) = cand else {
-            out.rounds.push(r);
-            out.status = Status::NotFound;
-            break;
-        };
-        progress(&format!(
-            "round {}: checking at {check_width} bits",
-            round + 1
-        ));
-        let t = Instant::now();
-        let result = check::exhaustive(target, &cand, check_width);
-        r.check_seconds = t.elapsed().as_secs_f64();
-        out.check_seconds += r.check_seconds;
-        r.checked = Some((result.exact, result.pairs));
-        r.unsound = result.unsound > 0;
-        if let Some(f) = &result.failure {
-            if let Some((members, res, concrete)) = &f.unsound {
-                let name = format!("{}.candidate", target.name());
-                out.suite.add(Rejected {
-                    target: target.name(),
-                    width: check_width,
-                    ir: cand
-                        .operator(target, &name, check_width)
-                        .map(|o| o.to_text())
-                        .unwrap_or_default(),
-                    fields: cand.fields.iter().map(|t| t.to_string()).collect(),
-                    fingerprint: fingerprint(&cand, &examples),
-                    args: split_args(target, &f.example.inputs),
-                    members: members.clone(),
-                    result: *res,
-                    concrete: *concrete,
-                    check: format!("exhaustive {check_width}-bit grid"),
-                });
+    let mut exact;
+    let mut round = 0;
+    // The outer loop runs again when a z3 counterexample at a proof width becomes an example.
+    'cegis: loop {
+        exact = false;
+        while round < cfg.max_rounds {
+            round += 1;
+            let round = round - 1;
+            if stopped() {
+                out.status = Status::Interrupted;
+                break;
             }
-        }
-        out.rounds.push(r);
-        let failure = result.failure.clone();
-        exact = result.is_exact();
-        out.candidate = Some(cand);
-        out.check = Some(result);
-        if exact {
-            break;
-        }
-        out.status = Status::Inexact;
-        match failure {
-            Some(f) if examples.push(f.example.clone()) => {}
-            // No new example to learn from: stop.
-            _ => break,
-        }
-    }
-    if exact {
-        if let Some(cand) = out.candidate.take() {
-            let cand = if cfg.simplify {
-                Candidate {
-                    fields: [
-                        rewrite::simplify(&cand.fields[0]),
-                        rewrite::simplify(&cand.fields[1]),
-                    ],
-                }
-            } else {
-                cand
-            };
-            out.status = Status::Proved;
-            let name = target.name();
+            if out_of_time() {
+                break;
+            }
+            progress(&format!(
+                "round {}: enumerating on {} examples",
+                round + 1,
+                examples.len()
+            ));
             let t = Instant::now();
-            match CandidateEntry::new(target, &cand, &name, &cfg.prove_widths) {
-                Ok(entry) => {
-                    let entry = Arc::new(entry);
-                    for &w in &cfg.prove_widths {
-                        if stopped() {
-                            out.status = Status::Interrupted;
-                            break;
-                        }
-                        progress(&format!("proving at {w} bits with z3"));
-                        let pt = Instant::now();
-                        let verdict = verify::prove(&*entry, w, cfg.z3_timeout);
-                        let detail = match &verdict {
-                            Verdict::Valid => None,
-                            Verdict::Counterexample(c) => Some(c.to_string()),
-                            Verdict::Unknown(r) => Some(r.clone()),
-                        };
-                        if !verdict.is_valid() {
-                            out.status = Status::Unproved;
-                        }
-                        if let Verdict::Counterexample(c) = &verdict {
-                            out.suite.add(Rejected {
-                                target: target.name(),
-                                width: w,
-                                ir: cand
-                                    .operator(target, &name, w)
-                                    .map(|o| o.to_text())
-                                    .unwrap_or_default(),
-                                fields: cand.fields.iter().map(|t| t.to_string()).collect(),
-                                fingerprint: fingerprint(&cand, &examples),
-                                args: c
-                                    .args
-                                    .iter()
-                                    .map(|a| match a {
-                                        crate::catalog::Abs::Word(k) => vec![k.get()],
-                                        a => abs_fields(a).to_vec(),
-                                    })
-                                    .collect(),
-                                members: c.members.iter().map(|m| m.get()).collect(),
-                                result: abs_fields(&c.result),
-                                concrete: c.concrete.get(),
-                                check: format!("z3 at {w} bits"),
-                            });
-                        }
-                        out.proofs.push(Proof {
-                            width: w,
-                            verdict: verdict.label().to_string(),
-                            detail,
-                            seconds: pt.elapsed().as_secs_f64(),
-                        });
-                    }
-                    if out.status == Status::Proved && target.arity == Arity::Binary {
-                        if let Some(&w) = cfg.prove_widths.first() {
-                            progress(&format!(
-                                "proving at least as precise as {} with z3",
-                                target.reference
-                            ));
-                            out.precision_proof =
-                                precision_proof(target, entry.clone(), w, cfg.z3_timeout);
-                        }
-                    }
-                }
-                Err(e) => {
-                    out.status = Status::Unproved;
-                    out.proofs.push(Proof {
-                        width: 0,
-                        verdict: "unknown".into(),
-                        detail: Some(format!("the candidate does not lower to IR: {e}")),
-                        seconds: 0.0,
+            let bank = Bank::build(&examples, fields, &target.components, &cfg.enumeration);
+            let conds = CondBank::build(&bank, &target.components, 1);
+            let mut stats = bank.stats;
+            stats.conditions = conds.conds.len() as u64;
+            progress(&format!(
+                "round {}: solving ({} terms)",
+                round + 1,
+                bank.len()
+            ));
+            let (cand, goals) = solve_fields(target, &examples, &bank, &conds, cfg.solve);
+            let search = t.elapsed().as_secs_f64();
+            out.search_seconds += search;
+            let mut r = Round {
+                examples: examples.len(),
+                enumeration: stats,
+                goals,
+                candidate: cand
+                    .as_ref()
+                    .map(|c| [c.fields[0].to_string(), c.fields[1].to_string()]),
+                checked: None,
+                unsound: false,
+                search_seconds: search,
+                check_seconds: 0.0,
+            };
+            let Some(cand) = cand else {
+                out.rounds.push(r);
+                out.status = Status::NotFound;
+                break;
+            };
+            progress(&format!(
+                "round {}: checking at {check_width} bits",
+                round + 1
+            ));
+            let t = Instant::now();
+            let result = check::exhaustive(target, &cand, check_width);
+            r.check_seconds = t.elapsed().as_secs_f64();
+            out.check_seconds += r.check_seconds;
+            r.checked = Some((result.exact, result.pairs));
+            r.unsound = result.unsound > 0;
+            if let Some(f) = &result.failure {
+                if let Some((members, res, concrete)) = &f.unsound {
+                    let name = format!("{}.candidate", target.name());
+                    out.suite.add(Rejected {
+                        target: target.name(),
+                        width: check_width,
+                        ir: cand
+                            .operator(target, &name, check_width)
+                            .map(|o| o.to_text())
+                            .unwrap_or_default(),
+                        fields: cand.fields.iter().map(|t| t.to_string()).collect(),
+                        fingerprint: fingerprint(&cand, &examples),
+                        args: split_args(target, &f.example.inputs),
+                        members: members.clone(),
+                        result: *res,
+                        concrete: *concrete,
+                        check: format!("exhaustive {check_width}-bit grid"),
                     });
                 }
             }
-            out.prove_seconds = t.elapsed().as_secs_f64();
+            out.rounds.push(r);
+            let failure = result.failure.clone();
+            exact = result.is_exact();
             out.candidate = Some(cand);
+            out.check = Some(result);
+            if exact {
+                break;
+            }
+            out.status = Status::Inexact;
+            match failure {
+                Some(f) if examples.push(f.example.clone()) => {}
+                // No new example to learn from: stop.
+                _ => break,
+            }
         }
-    } else if out.status == Status::NotFound && stopped() {
-        out.status = Status::Interrupted;
+        if exact {
+            if let Some(cand) = out.candidate.take() {
+                let cand = if cfg.simplify {
+                    Candidate {
+                        fields: [
+                            rewrite::simplify(&cand.fields[0]),
+                            rewrite::simplify(&cand.fields[1]),
+                        ],
+                    }
+                } else {
+                    cand
+                };
+                out.status = Status::Proved;
+                let name = target.name();
+                let t = Instant::now();
+                match CandidateEntry::new(target, &cand, &name, &cfg.prove_widths) {
+                    Ok(entry) => {
+                        let entry = Arc::new(entry);
+                        for &w in &cfg.prove_widths {
+                            if stopped() {
+                                out.status = Status::Interrupted;
+                                break;
+                            }
+                            progress(&format!("proving at {w} bits with z3"));
+                            let pt = Instant::now();
+                            let verdict = verify::prove(&*entry, w, cfg.z3_timeout);
+                            let detail = match &verdict {
+                                Verdict::Valid => None,
+                                Verdict::Counterexample(c) => Some(c.to_string()),
+                                Verdict::Unknown(r) => Some(r.clone()),
+                            };
+                            if !verdict.is_valid() {
+                                out.status = Status::Unproved;
+                            }
+                            if let Verdict::Counterexample(c) = &verdict {
+                                let learned = (round < cfg.max_rounds)
+                                    .then(|| {
+                                        narrow::narrow(
+                                            target,
+                                            &cand,
+                                            &c.args,
+                                            &c.members,
+                                            c.concrete.get(),
+                                            w,
+                                        )
+                                    })
+                                    .flatten()
+                                    .filter(|e| examples.push(e.clone()));
+                                if learned.is_some() {
+                                    out.wide_counterexamples += 1;
+                                }
+                                out.suite.add(Rejected {
+                                    target: target.name(),
+                                    width: w,
+                                    ir: cand
+                                        .operator(target, &name, w)
+                                        .map(|o| o.to_text())
+                                        .unwrap_or_default(),
+                                    fields: cand.fields.iter().map(|t| t.to_string()).collect(),
+                                    fingerprint: fingerprint(&cand, &examples),
+                                    args: c
+                                        .args
+                                        .iter()
+                                        .map(|a| match a {
+                                            crate::catalog::Abs::Word(k) => vec![k.get()],
+                                            a => abs_fields(a).to_vec(),
+                                        })
+                                        .collect(),
+                                    members: c.members.iter().map(|m| m.get()).collect(),
+                                    result: abs_fields(&c.result),
+                                    concrete: c.concrete.get(),
+                                    check: format!("z3 at {w} bits"),
+                                });
+                                if learned.is_some() {
+                                    // The narrowed counterexample is an example now: search again.
+                                    progress(&format!(
+                                        "counterexample at {w} bits: searching again"
+                                    ));
+                                    out.proofs.clear();
+                                    out.status = Status::Inexact;
+                                    out.prove_seconds += t.elapsed().as_secs_f64();
+                                    continue 'cegis;
+                                }
+                            }
+                            out.proofs.push(Proof {
+                                width: w,
+                                verdict: verdict.label().to_string(),
+                                detail,
+                                seconds: pt.elapsed().as_secs_f64(),
+                            });
+                        }
+                        if out.status == Status::Proved && target.arity == Arity::Binary {
+                            if let Some(&w) = cfg.prove_widths.first() {
+                                progress(&format!(
+                                    "proving at least as precise as {} with z3",
+                                    target.reference
+                                ));
+                                out.precision_proof =
+                                    precision_proof(target, entry.clone(), w, cfg.z3_timeout);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        out.status = Status::Unproved;
+                        out.proofs.push(Proof {
+                            width: 0,
+                            verdict: "unknown".into(),
+                            detail: Some(format!("the candidate does not lower to IR: {e}")),
+                            seconds: 0.0,
+                        });
+                    }
+                }
+                out.prove_seconds += t.elapsed().as_secs_f64();
+                out.candidate = Some(cand);
+            }
+        } else if out.status == Status::NotFound && stopped() {
+            out.status = Status::Interrupted;
+        }
+        break;
     }
     out.total_seconds = started.elapsed().as_secs_f64();
     out

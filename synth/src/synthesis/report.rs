@@ -59,6 +59,8 @@ pub struct Report {
     pub examples: usize,
     /// Goals the decomposition attempted, over all rounds.
     pub goals: u64,
+    /// z3 counterexamples at a proof width that became examples.
+    pub wide_counterexamples: u32,
     /// Rejected (unsound) candidates.
     pub rejected: usize,
     /// Seconds searching.
@@ -118,6 +120,7 @@ impl Report {
             rounds: s.rounds.len(),
             examples: s.rounds.last().map_or(0, |r| r.examples),
             goals: s.rounds.iter().map(|r| r.goals).sum(),
+            wide_counterexamples: s.wide_counterexamples,
             rejected: s.suite.len(),
             search_seconds: s.search_seconds,
             check_seconds: s.check_seconds,
@@ -194,8 +197,8 @@ impl Report {
         let e = &self.enumeration;
         let _ = writeln!(
             s,
-            "\n## Search\n\n| rounds | examples | enumerated | pruned (fingerprint) | pruned (egg) | kept | conditions | goals |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n| {} | {} | {} | {} | {} | {} | {} | {} |",
-            self.rounds, self.examples, e.enumerated, e.pruned_fingerprint, e.pruned_egg, e.kept, e.conditions, self.goals
+            "\n## Search\n\n| rounds | examples | z3 counterexamples learned | enumerated | pruned (fingerprint) | pruned (egg) | kept | conditions | goals |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            self.rounds, self.examples, self.wide_counterexamples, e.enumerated, e.pruned_fingerprint, e.pruned_egg, e.kept, e.conditions, self.goals
         );
         let _ = writeln!(
             s,

@@ -1,0 +1,1 @@
+precision sint.xor.closed --width 5

@@ -1,0 +1,1 @@
+precision uint.xor.closed --against uint.xor.kernel_way --width 5

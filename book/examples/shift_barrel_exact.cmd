@@ -1,0 +1,1 @@
+precision tnum.arshift.var.barrel_bounds --width 6
