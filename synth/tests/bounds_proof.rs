@@ -138,3 +138,29 @@ fn a_kernel_multiplication_pre_lemma_holds_with_opaque_products() {
     let pre = synth::steps::prove_pre(form, BUDGET);
     assert_eq!(pre.outcome, synth::steps::Outcome::Valid, "{}", pre.name);
 }
+
+/// absint's Hacker's Delight searches have no plan of their own: they are proved through the
+/// closed forms of `synth::pieces::bitwise` (the closed form sound, then both bounds equal).
+#[test]
+fn the_bitwise_searches_are_proved_through_their_closed_forms() {
+    for name in ["uint.and", "uint.or", "uint.xor"] {
+        let lemmas = structured_proof(name, 12, BUDGET).expect("a proof route");
+        let equalities = lemmas
+            .iter()
+            .filter(|l| l.name.contains(" = ") && l.name.contains(".closed"))
+            .count();
+        assert_eq!(
+            equalities,
+            2,
+            "{name}: {:?}",
+            lemmas.iter().map(|l| &l.name).collect::<Vec<_>>()
+        );
+        assert!(bounds_proof::verdict(&lemmas).is_valid(), "{name}");
+    }
+    // The lift rests on it: sint.and's first lemmas are uint.and's.
+    let lifted = structured_proof("sint.and", 12, BUDGET).expect("a plan");
+    assert!(lifted
+        .iter()
+        .any(|l| l.name.starts_with("uint.and: uint.and lo = ")));
+    assert!(bounds_proof::verdict(&lifted).is_valid());
+}

@@ -681,6 +681,23 @@ pub fn prove_warren_equal(width: u32, timeout: Duration) -> Vec<(String, Verdict
         .collect()
 }
 
+/// The proof of absint's own search `uint.and`, `uint.or` or `uint.xor` (`None` for any other
+/// name) through its closed form: the closed form's soundness ([`proof`]), then the two
+/// equalities of the search's bounds with the closed form's ([`warren_equal_lemma`]). When every
+/// lemma is valid the search is sound: it computes the same bounds as a sound operator. One z3
+/// query on the search itself gives up at 64 bits; `synth::bounds_proof::structured_proof` uses
+/// this, so `vernier verify uint.and` and the `sint` lifts resting on these rows do too.
+pub fn warren_proof(name: &str, width: u32, timeout: Duration) -> Option<Vec<Lemma>> {
+    let op = Bitwise::ALL
+        .into_iter()
+        .find(|op| name.strip_prefix("uint.") == Some(op.short()))?;
+    let mut lemmas = proof(op, false, width, timeout);
+    for upper in [false, true] {
+        lemmas.push(warren_equal_lemma(op, upper, width, timeout));
+    }
+    Some(lemmas)
+}
+
 /// [`prove_warren_equal`]'s queries as timed lemmas. The `and` and `or` bounds are settled at
 /// 32 bits in 13–25 s each, and at 64 bits in 31 s to 274 s (`or`'s upper bound, close to a
 /// 300 s budget); `xor`'s take 88 s (lower) and more than 150 s (upper) at 32 bits
