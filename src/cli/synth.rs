@@ -174,32 +174,66 @@ fn run_meet(
     }))
 }
 
-/// Write a meet search's operator and report to `dir`.
-fn write_meet_outputs(dir: &Path, op: &str, s: &MeetSynthesis, width: u32) -> Result<(), Failure> {
+/// What every synthesis writes to `--out DIR`: the operator as `OP.ir`, `OP.json`, `OP.c`,
+/// `OP.rs` (when there is one), `report.md`, `report.json`, the precision histogram as
+/// `precision.svg` (when measured: its title and counts) and the rejected candidates as
+/// `rejected.jsonl`.
+pub(super) struct Outputs<'a> {
+    pub(super) op: &'a str,
+    pub(super) ir: Option<synth::ir::Operator>,
+    pub(super) markdown: String,
+    /// The report as pretty JSON (its serialization's outcome).
+    pub(super) json: serde_json::Result<String>,
+    pub(super) histogram: Option<(String, &'a std::collections::BTreeMap<u32, u64>)>,
+    pub(super) rejected: &'a [synth::synthesis::suite::Rejected],
+}
+
+/// Write `outputs` to `dir`, creating it.
+pub(super) fn write_outputs_to(dir: &Path, outputs: &Outputs) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| input(format!("--out {}: cannot create it: {e}", dir.display())))?;
-    if let Some(ir) = s.ir(width) {
-        write_ir(dir, op, &ir)?;
+    if let Some(ir) = &outputs.ir {
+        write_ir(dir, outputs.op, ir)?;
     }
-    write_file(dir, "report.md", &meet::report::to_markdown(s))?;
-    let json = serde_json::to_string_pretty(s)
+    write_file(dir, "report.md", &outputs.markdown)?;
+    let json = outputs
+        .json
+        .as_ref()
         .map_err(|e| Failure::Finding(format!("cannot serialize the report: {e}")))?;
-    write_file(dir, "report.json", &json)?;
-    if let Some(g) = &s.report {
+    write_file(dir, "report.json", json)?;
+    if let Some((title, counts)) = &outputs.histogram {
+        write_file(
+            dir,
+            "precision.svg",
+            &synth::emit::svg::histogram(title, counts, "bits of imprecision"),
+        )?;
+    }
+    let mut jsonl = Vec::new();
+    write_jsonl(outputs.rejected, &mut jsonl)?;
+    write_file(dir, "rejected.jsonl", &String::from_utf8_lossy(&jsonl))?;
+    Ok(())
+}
+
+/// Write a meet search's operator and report to `dir`.
+fn write_meet_outputs(dir: &Path, op: &str, s: &MeetSynthesis, width: u32) -> Result<(), Failure> {
+    let histogram = s.report.as_ref().map(|g| {
         let title = format!(
             "{}: distance to the best transformer, {}-bit elements with {}-bit members",
             s.target, g.width, g.input_bits
         );
-        write_file(
-            dir,
-            "precision.svg",
-            &synth::emit::svg::histogram(&title, &g.histogram, "bits of imprecision"),
-        )?;
-    }
-    let mut jsonl = Vec::new();
-    write_jsonl(s.suite.records(), &mut jsonl)?;
-    write_file(dir, "rejected.jsonl", &String::from_utf8_lossy(&jsonl))?;
-    Ok(())
+        (title, &g.histogram)
+    });
+    write_outputs_to(
+        dir,
+        &Outputs {
+            op,
+            ir: s.ir(width),
+            markdown: meet::report::to_markdown(s),
+            json: serde_json::to_string_pretty(s),
+            histogram,
+            rejected: s.suite.records(),
+        },
+    )
 }
 
 /// Write `OP.ir`, `OP.json`, `OP.c` and `OP.rs`.
@@ -297,34 +331,31 @@ pub(super) fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), Failu
 
 /// Write the operator and its report to `dir`.
 fn write_outputs(dir: &Path, s: &Synthesis, report: &Report, width: u32) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| input(format!("--out {}: cannot create it: {e}", dir.display())))?;
-    let op = s.target.op;
-    if let Some(c) = &s.candidate {
-        let ir = c
-            .operator(&s.target, &s.target.name(), width)
-            .map_err(|e| Failure::Finding(format!("the result does not lower to IR: {e}")))?;
-        write_ir(dir, op, &ir)?;
-    }
-    write_file(dir, "report.md", &report.to_markdown())?;
-    let json = serde_json::to_string_pretty(report)
-        .map_err(|e| Failure::Finding(format!("cannot serialize the report: {e}")))?;
-    write_file(dir, "report.json", &json)?;
-    if let Some(g) = &report.grid {
+    let ir = match &s.candidate {
+        Some(c) => Some(
+            c.operator(&s.target, &s.target.name(), width)
+                .map_err(|e| Failure::Finding(format!("the result does not lower to IR: {e}")))?,
+        ),
+        None => None,
+    };
+    let histogram = report.grid.as_ref().map(|g| {
         let title = format!(
             "{}: distance to the best transformer, every input of {} bits",
             report.target, g.width
         );
-        write_file(
-            dir,
-            "precision.svg",
-            &synth::emit::svg::histogram(&title, &g.histogram, "bits of imprecision"),
-        )?;
-    }
-    let mut jsonl = Vec::new();
-    write_jsonl(s.suite.records(), &mut jsonl)?;
-    write_file(dir, "rejected.jsonl", &String::from_utf8_lossy(&jsonl))?;
-    Ok(())
+        (title, &g.histogram)
+    });
+    write_outputs_to(
+        dir,
+        &Outputs {
+            op: s.target.op,
+            ir,
+            markdown: report.to_markdown(),
+            json: serde_json::to_string_pretty(report),
+            histogram,
+            rejected: s.suite.records(),
+        },
+    )
 }
 
 /// Runs `vernier synth`.

@@ -7,13 +7,12 @@
 //! interval of that width, 2 to 7 bits; 0: no grid); `--time-limit` stops the search where it
 //! is (as Ctrl-C does), and the outcome is then "interrupted".
 
-use super::synth::{input, spinner, write_file, write_ir, SynthArgs};
+use super::synth::{input, spinner, write_outputs_to, Outputs, SynthArgs};
 use super::Failure;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 use synth::synthesis::refine::{self, report, RefineConfig, RefineSynthesis, RefineTarget};
-use synth::synthesis::suite::write_jsonl;
 use synth::synthesis::Status;
 
 /// Is `domain.op` a refinement target?
@@ -87,30 +86,24 @@ fn search(
 
 /// Write a search's operator and report to `dir`.
 fn write_outputs(dir: &Path, s: &RefineSynthesis, width: u32) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| input(format!("--out {}: cannot create it: {e}", dir.display())))?;
-    if let Some(ir) = s.ir(width) {
-        write_ir(dir, "refine", &ir)?;
-    }
-    write_file(dir, "report.md", &report::to_markdown(s))?;
-    let json = serde_json::to_string_pretty(s)
-        .map_err(|e| Failure::Finding(format!("cannot serialize the report: {e}")))?;
-    write_file(dir, "report.json", &json)?;
-    if let Some(g) = &s.report {
+    let histogram = s.report.as_ref().map(|g| {
         let title = format!(
             "{}: distance to the best transformer, every {}-bit tnum × interval with S ≠ ∅",
             s.target, g.width
         );
-        write_file(
-            dir,
-            "precision.svg",
-            &synth::emit::svg::histogram(&title, &g.histogram, "bits of imprecision"),
-        )?;
-    }
-    let mut jsonl = Vec::new();
-    write_jsonl(s.suite.records(), &mut jsonl)?;
-    write_file(dir, "rejected.jsonl", &String::from_utf8_lossy(&jsonl))?;
-    Ok(())
+        (title, &g.histogram)
+    });
+    write_outputs_to(
+        dir,
+        &Outputs {
+            op: "refine",
+            ir: s.ir(width),
+            markdown: report::to_markdown(s),
+            json: serde_json::to_string_pretty(s),
+            histogram,
+            rejected: s.suite.records(),
+        },
+    )
 }
 
 /// Runs one refinement target (`vernier synth --domain D --op refine`).
