@@ -716,20 +716,31 @@ fn sint_op(op: IntervalOp, p: &SInterval<Z3Word>, q: &SInterval<Z3Word>) -> SInt
 /// `wf(p) ∧ wf(q) ∧ x ∈ γ(p) ∧ y ∈ γ(q) ⇒ op(x, y) ∈ γ(r) ∧ wf(r)`.
 fn unsigned_lift_instances(op: IntervalOp, args: &[Abs<Z3Word>], xs: &[Z3Word]) -> Instances {
     let (a, b) = sint_args(args);
-    let concrete = op.concrete(xs);
+    unsigned_piece_instances(&a, &b, xs, &op.concrete(xs), |p, q| uint_op(op, p, q))
+}
+
+/// The instances of [`unsigned_lift_instances`] for any inner operator `inner` on the unsigned
+/// pieces of `a` and `b`, whose concrete result at the members `xs` is `concrete`.
+pub(crate) fn unsigned_piece_instances(
+    a: &SInterval<Z3Word>,
+    b: &SInterval<Z3Word>,
+    xs: &[Z3Word],
+    concrete: &Z3Word,
+    inner: impl Fn(&UInterval<Z3Word>, &UInterval<Z3Word>) -> UInterval<Z3Word>,
+) -> Instances {
     let mut inst = Instances {
         facts: Vec::new(),
         opaque_terms: Vec::new(),
     };
     for p in a.unsigned_pieces() {
         for q in b.unsigned_pieces() {
-            let r = uint_op(op, &p, &q);
+            let r = inner(&p, &q);
             let premise = p
                 .is_well_formed()
                 .and(&q.is_well_formed())
                 .and(&p.contains(&xs[0]))
                 .and(&q.contains(&xs[1]));
-            let sound = r.contains(&concrete).and(&r.is_well_formed());
+            let sound = r.contains(concrete).and(&r.is_well_formed());
             inst.facts.push(premise.implies(&sound));
             inst.opaque_terms.extend([r.lo, r.hi]);
         }

@@ -76,7 +76,7 @@
 //! .kernel_way`, at every width 1 to 64. The results and how to reproduce them are in the
 //! book (`book/src/bitwise.md`).
 
-use crate::bounds_proof::{prove_with_plan, Instances, Plan};
+use crate::bounds_proof::{prove_with_plan, unsigned_piece_instances, Instances, Plan};
 use crate::catalog::interval::IntervalOp;
 use crate::catalog::{Abs, Eval, GenericOperator, Kind, Operator};
 use crate::precision::Grid;
@@ -555,24 +555,7 @@ pub fn closed_name(op: Bitwise, signed: bool) -> &'static str {
 fn lift_instances(op: Bitwise, args: &[Abs<Z3Word>], xs: &[Z3Word]) -> Instances {
     let (a, b) = (args[0].sint(), args[1].sint());
     let concrete = op.concrete(&xs[0], &xs[1]);
-    let mut inst = Instances {
-        facts: Vec::new(),
-        opaque_terms: Vec::new(),
-    };
-    for p in a.unsigned_pieces() {
-        for q in b.unsigned_pieces() {
-            let r = op.closed(&p, &q);
-            let premise = p
-                .is_well_formed()
-                .and(&q.is_well_formed())
-                .and(&p.contains(&xs[0]))
-                .and(&q.contains(&xs[1]));
-            let sound = r.contains(&concrete).and(&r.is_well_formed());
-            inst.facts.push(premise.implies(&sound));
-            inst.opaque_terms.extend([r.lo, r.hi]);
-        }
-    }
-    inst
+    unsigned_piece_instances(a, b, xs, &concrete, |p, q| op.closed(p, q))
 }
 
 /// The instances of `uint.xor.closed`'s proof: `x ^ y = (x & !y) | (!x & y)`, and the bounds
